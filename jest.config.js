@@ -1,0 +1,8 @@
+/** Jest runs the specs on real loopback sockets; ts-jest compiles them without type checking (tsc does that). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/spec'],
+  testMatch: ['**/*.spec.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  testTimeout: 30000,
+};

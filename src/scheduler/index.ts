@@ -1,0 +1,10 @@
+/** The Copas core: tasks, the dispatcher loop, sleeping, timers and the Promise bridge. No sockets here. */
+export { kernel, Kernel, type CallbackEntry } from './kernel';
+export { SUSPEND, TIMED_OUT, type Operation, type TaskFunction, type TaskGenerator, type Instruction } from './operation';
+export { Task, TaskState, type TaskResult, type TryResult, type ErrorHandler } from './task';
+export { gettime } from './clock';
+export * from './sleep';
+export * from './threads';
+export * from './loop';
+export { timeout } from './timeout';
+export { awaitPromise, run } from './promise-bridge';

@@ -1,0 +1,484 @@
+import { gettime } from './clock';
+import { SUSPEND, TIMED_OUT, type TaskFunction, type TaskGenerator } from './operation';
+import { Task, TaskState, type ErrorHandler } from './task';
+import { TimerHeap, type HeapEntry } from './timer-heap';
+import { describe } from '../util/args';
+
+/** A callback timer in the heap (copas.timeout, copas.timer): fires on the loop, not in a task. */
+export interface CallbackEntry extends HeapEntry {
+  fire(): void;
+}
+
+type Entry = Task | CallbackEntry;
+
+/** How long one macrotask may keep stepping before it lets Node poll I/O (ms). */
+const STEP_BUDGET_MS = 2;
+
+/**
+ * The dispatcher: the ready list, the timer heap, and the loop that drives them from Node's event loop.
+ *
+ * Copas' order is kept: a step first moves expired sleepers to the ready list (earliest deadline first), then
+ * runs a snapshot of the ready list FIFO; whatever becomes ready meanwhile runs in the next step. Steps run
+ * back to back inside one macrotask while work is ready (no Promise, no setImmediate per step), and the loop
+ * returns to Node every few milliseconds so sockets are serviced.
+ */
+export class Kernel {
+  /** The task whose generator is executing, or null outside tasks. */
+  current: Task | null = null;
+  /** True while loop() runs. */
+  running = false;
+  /** True after exit() until the next loop(). */
+  exiting = false;
+  /** Named objects (tasks, sockets): copas.setthreadname / setsocketname. */
+  readonly names = new WeakMap<object, string>();
+  /** Every task that has not ended. */
+  readonly tasks = new Set<Task>();
+  defaultErrorHandler: ErrorHandler = (err, task, skt) => {
+    console.error(this.gettraceback(err, task, skt));
+  };
+
+  private ready: Task[] = [];
+  private readyEpochs: number[] = [];
+  private spare: Task[] = [];
+  private spareEpochs: number[] = [];
+  private readonly heap = new TimerHeap<Entry>();
+  private heapTasks = 0;
+  private callbackTimers = 0;
+  private lethargic = 0;
+  private aliveWaits = 0;
+  private holds = 0;
+  private exitWaiters: Task[] = [];
+  private immediate: NodeJS.Immediate | null = null;
+  private nodeTimer: NodeJS.Timeout | null = null;
+  private nodeTimerAt = Infinity;
+  private loopDone: (() => void) | null = null;
+  private readonly tick = (): void => this.runTick();
+
+  // ---- tasks -------------------------------------------------------------------------------------------
+
+  /** Creates a task that first runs on the next step. */
+  spawn<A extends unknown[], T>(name: string | undefined, fn: TaskFunction<A, T>, args: A): Task<T> {
+    const gen = fn(...args) as TaskGenerator<T>;
+    if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function') {
+      throw new TypeError(`copas.addthread: the task function must be a generator function (function* () { ... }), it returned ${describe(gen)}`);
+    }
+    const task = new Task<T>(this, gen, name);
+    this.tasks.add(task as Task);
+    this.enqueue(task as Task);
+    return task;
+  }
+
+  /** The running task, or an Error saying the operation needs one. */
+  currentOrThrow(what: string): Task {
+    const t = this.current;
+    if (t === null) {
+      throw new Error(`${what}: must be called inside a copas task with yield* (add the task with copas.addthread, then run copas.loop())`);
+    }
+    return t;
+  }
+
+  // ---- the suspension primitive ------------------------------------------------------------------------
+
+  /**
+   * Suspends the running task until `resume(task, value)` (returns value) or until `timeout` seconds pass
+   * (returns TIMED_OUT). `keepAlive`: this wait is work that keeps loop() from finishing (I/O, a Promise).
+   * The caller registers the task where its waker will find it before entering this operation.
+   */
+  *wait<T = unknown>(timeout: number | undefined, keepAlive: boolean): TaskGenerator<T | typeof TIMED_OUT> {
+    const task = this.currentOrThrow('wait');
+    task.state = TaskState.Waiting;
+    if (keepAlive) { task.keepsAlive = true; this.aliveWaits++; }
+    if (timeout !== undefined && timeout !== Infinity) { this.heap.push(task, gettime() + timeout); this.heapTasks++; }
+    return (yield SUSPEND) as T | typeof TIMED_OUT;
+  }
+
+  /** Suspends the running task for `seconds` (> 0), or until copas.wakeup. */
+  *sleepFor(seconds: number): TaskGenerator<void> {
+    const task = this.currentOrThrow('copas.pause');
+    task.state = TaskState.Sleeping;
+    this.heap.push(task, gettime() + seconds);
+    this.heapTasks++;
+    yield SUSPEND;
+  }
+
+  /** Suspends the running task until copas.wakeup; keeps no loop alive. */
+  *sleepForever(): TaskGenerator<void> {
+    const task = this.currentOrThrow('copas.pauseforever');
+    task.state = TaskState.Lethargic;
+    this.lethargic++;
+    yield SUSPEND;
+  }
+
+  /** Lets every other ready task run once (Copas' pause(0)). */
+  *yieldTurn(): TaskGenerator<void> {
+    const task = this.currentOrThrow('copas.pause');
+    this.enqueue(task);
+    yield SUSPEND;
+  }
+
+  /** Makes a suspended task ready with `value` as its operation's result. False if it was not suspended. */
+  resume(task: Task, value?: unknown): boolean {
+    const s = task.state;
+    if (s !== TaskState.Waiting && s !== TaskState.Sleeping && s !== TaskState.Lethargic) return false;
+    this.unpark(task);
+    task.resumeValue = value;
+    this.enqueue(task);
+    return true;
+  }
+
+  /** copas.wakeup: only sleepers (pause, sleep, pauseforever) are woken, as in Copas. */
+  wakeup(task: Task): void {
+    if (task.state === TaskState.Sleeping || task.state === TaskState.Lethargic) this.resume(task);
+  }
+
+  /** @internal the heap says `task`'s deadline passed. */
+  expire(task: Task): void {
+    this.heapTasks--;
+    this.resume(task, task.state === TaskState.Waiting ? TIMED_OUT : undefined);
+  }
+
+  /** Something outside tasks (a server socket, a pending connect) keeps the loop alive while held. */
+  hold(): void { this.holds++; }
+  release(): void { this.holds--; this.poke(); }
+
+  // ---- callback timers ---------------------------------------------------------------------------------
+
+  /** Arms a callback entry to fire after `seconds`. */
+  addCallbackTimer(entry: CallbackEntry, seconds: number): void {
+    if (entry.index >= 0) this.cancelCallbackTimer(entry);
+    this.heap.push(entry, gettime() + seconds);
+    this.callbackTimers++;
+    this.poke();
+  }
+
+  cancelCallbackTimer(entry: CallbackEntry): boolean {
+    if (!this.heap.remove(entry)) return false;
+    this.callbackTimers--;
+    return true;
+  }
+
+  // ---- ending tasks ------------------------------------------------------------------------------------
+
+  /** copas.removethread: ends the task with return(), so its finally blocks run. */
+  removethread(task: Task): void {
+    if (task.state === TaskState.Dead) return;
+    task.cancelled = true;
+    if (task.state === TaskState.Running) { task.cancelRequested = true; return; }
+    this.unpark(task);
+    this.terminate(task);
+  }
+
+  private terminate(task: Task): void {
+    const prev = this.current;
+    task.cancelRequested = false;
+    this.current = task;
+    task.state = TaskState.Running;
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = task.gen.return(undefined);
+    } catch (err) {
+      this.current = prev;
+      this.finish(task, false, err);
+      return;
+    }
+    this.current = prev;
+    if (r.done) this.finish(task, true, undefined);
+    else this.afterYield(task, r.value);
+  }
+
+  private finish(task: Task, ok: boolean, value: unknown): void {
+    task.state = TaskState.Dead;
+    this.tasks.delete(task);
+    if (task.results === null) {
+      if (task.cancelled) task.results = [false, 'cancelled'];
+      else if (ok) task.results = [true, value];
+      else {
+        task.error = value;
+        task.results = [false, value instanceof Error ? value.message : String(value)];
+      }
+    }
+    if (!ok) this.reportError(value, task, task.socket);
+    const fin = task.finalizers;
+    if (fin !== null) {
+      task.finalizers = null;
+      for (const f of fin) {
+        try { f(); } catch (err) { this.reportError(err, task, task.socket); }
+      }
+    }
+    const waiters = task.waiters;
+    if (waiters !== null) {
+      task.waiters = null;
+      for (const w of waiters) this.resume(w);
+    }
+    task.errorHandler = undefined;
+    this.poke();
+  }
+
+  /** Calls the task's error handler (or the default); an error handler that throws is reported, not fatal. */
+  reportError(err: unknown, task: Task | null, skt: unknown): void {
+    const handler = task?.errorHandler ?? this.defaultErrorHandler;
+    try {
+      handler(err, task, skt);
+    } catch (e) {
+      console.error(`Failed executing error handler: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** copas.gettraceback: the message, the task and socket names, and the stack. */
+  gettraceback(msg: unknown, task: Task | null, skt: unknown): string {
+    const co = task === null ? 'nil' : this.nameOf(task);
+    const sk = skt === undefined || skt === null ? 'nil' : this.nameOf(skt as object);
+    const text = msg instanceof Error ? msg.message : msg === undefined || msg === null ? '' : String(msg);
+    const head = text === '' ? `(coroutine: ${co}, socket: ${sk})` : `${text} (coroutine: ${co}, socket: ${sk})`;
+    const stack = msg instanceof Error && msg.stack ? msg.stack.split('\n').slice(1).join('\n') : '';
+    return stack ? `${head}\nstack traceback:\n${stack}` : head;
+  }
+
+  /** The name set for an object, else its toString(), as Copas' object_names does. */
+  nameOf(obj: object): string {
+    const n = this.names.get(obj);
+    if (n !== undefined) return n;
+    if (obj instanceof Task && obj.name !== undefined) return obj.name;
+    return String(obj);
+  }
+
+  // ---- exit --------------------------------------------------------------------------------------------
+
+  exit(): void {
+    if (this.exiting) return;
+    this.exiting = true;
+    const waiters = this.exitWaiters;
+    this.exitWaiters = [];
+    for (const w of waiters) this.resume(w);
+  }
+
+  *waitforexit(): TaskGenerator<void> {
+    while (!this.exiting) {
+      this.exitWaiters.push(this.currentOrThrow('copas.waitforexit'));
+      yield* this.wait(undefined, false);
+    }
+  }
+
+  /** copas.cancelall: ends every task (finally blocks run), drops every timer and hold, signals exit. */
+  cancelall(): void {
+    for (const task of [...this.tasks]) this.removethread(task);
+    for (const e of this.heap.clear()) {
+      if (e instanceof Task) this.unpark(e); // a task a finally block put to sleep
+    }
+    this.heapTasks = 0;
+    this.callbackTimers = 0;
+    this.ready.length = 0;
+    this.readyEpochs.length = 0;
+    this.exit();
+    this.poke();
+  }
+
+  // ---- the loop ----------------------------------------------------------------------------------------
+
+  /** True when nothing is left to do: no ready task, no timed sleeper or wait, no I/O, no server. */
+  finished(): boolean {
+    return this.ready.length === 0 && this.heapTasks === 0 && this.aliveWaits === 0 && this.holds === 0
+      && !(this.callbackTimers > 0 && this.lethargic > 0);
+  }
+
+  /** Starts the loop; the Promise resolves once finished() and exit have been seen. */
+  loop(): Promise<void> {
+    if (this.running) throw new Error('copas.loop: the loop is already running');
+    this.exiting = false;
+    this.running = true;
+    const done = new Promise<void>((resolve) => { this.loopDone = resolve; });
+    this.schedule(true);
+    return done;
+  }
+
+  /** One step now: expired sleepers become ready, then the ready snapshot runs. True if any task ran. */
+  step(): boolean {
+    const now = gettime();
+    const heap = this.heap;
+    let e = heap.peek();
+    while (e !== undefined && e.deadline <= now) {
+      heap.pop();
+      if (!(e instanceof Task)) this.callbackTimers--;
+      this.fireEntry(e);
+      e = heap.peek();
+    }
+    const n = this.ready.length;
+    if (n === 0) return false;
+    const tasks = this.ready;
+    const epochs = this.readyEpochs;
+    this.ready = this.spare;
+    this.readyEpochs = this.spareEpochs;
+    for (let i = 0; i < n; i++) {
+      const t = tasks[i];
+      if (t.state === TaskState.Ready && t.epoch === epochs[i]) this.run(t);
+    }
+    tasks.length = 0;
+    epochs.length = 0;
+    this.spare = tasks;
+    this.spareEpochs = epochs;
+    return true;
+  }
+
+  private fireEntry(e: Entry): void {
+    try {
+      e.fire();
+    } catch (err) {
+      this.reportError(err, null, undefined);
+    }
+  }
+
+  /** copas.debug: called with a line for each resume and suspension while set. */
+  trace: ((line: string) => void) | null = null;
+
+  private run(task: Task): void {
+    if (this.trace !== null) this.trace(`resuming ${this.nameOf(task)}`);
+    this.current = task;
+    task.state = TaskState.Running;
+    const v = task.resumeValue;
+    task.resumeValue = undefined;
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      r = task.gen.next(v);
+    } catch (err) {
+      this.current = null;
+      this.finish(task, false, err);
+      return;
+    }
+    this.current = null;
+    if (r.done === true) this.finish(task, true, r.value);
+    else this.afterYield(task, r.value);
+  }
+
+  /** The task yielded `value`: check it is our token and that it parked itself; handle a pending cancel. */
+  private afterYield(task: Task, value: unknown): void {
+    if (value !== SUSPEND || task.state === TaskState.Running) {
+      // Throw the explanation into the generator at its yield, so the user's stack points at the line.
+      this.current = task;
+      let r: IteratorResult<unknown, unknown>;
+      try {
+        r = task.gen.throw(misuseError(value));
+      } catch (err) {
+        this.current = null;
+        this.finish(task, false, err);
+        return;
+      }
+      this.current = null;
+      if (r.done === true) this.finish(task, true, r.value);
+      else this.afterYield(task, r.value);
+      return;
+    }
+    if (task.cancelRequested) {
+      this.unpark(task);
+      this.terminate(task);
+    }
+  }
+
+  /** Removes a task from whatever holds it (heap, ready list, counts) and leaves it Running-less. */
+  private unpark(task: Task): void {
+    switch (task.state) {
+      case TaskState.Sleeping:
+        if (this.heap.remove(task)) this.heapTasks--;
+        break;
+      case TaskState.Waiting:
+        if (this.heap.remove(task)) this.heapTasks--;
+        if (task.keepsAlive) { task.keepsAlive = false; this.aliveWaits--; }
+        break;
+      case TaskState.Lethargic:
+        this.lethargic--;
+        break;
+      case TaskState.Ready:
+        task.epoch++; // its ready-list entry goes stale
+        break;
+      default:
+        break;
+    }
+    task.state = TaskState.Running;
+  }
+
+  private enqueue(task: Task): void {
+    task.state = TaskState.Ready;
+    this.ready.push(task);
+    this.readyEpochs.push(++task.epoch);
+    if (this.ready.length === 1) this.schedule(false);
+  }
+
+  /** Something changed that may end the loop or need a step: make sure a tick comes. */
+  private poke(): void {
+    if (this.running && this.immediate === null) this.schedule(false);
+  }
+
+  private schedule(force: boolean): void {
+    if (!this.running || (this.immediate !== null && !force)) return;
+    if (this.immediate === null) this.immediate = setImmediate(this.tick);
+  }
+
+  private runTick(): void {
+    this.immediate = null;
+    if (!this.running) return;
+    const start = performance.now();
+    do {
+      this.step();
+    } while (this.ready.length > 0 && performance.now() - start < STEP_BUDGET_MS && this.running);
+    if (!this.running) return;
+    if (this.finished()) {
+      if (this.exiting) { this.stop(); return; }
+      this.exit(); // wakes waitforexit; the loop ends once it is finished again
+      this.schedule(false);
+      return;
+    }
+    if (this.ready.length > 0) { this.schedule(false); return; }
+    this.armTimer();
+  }
+
+  private armTimer(): void {
+    const top = this.heap.peek();
+    if (top === undefined) { this.clearTimer(); return; }
+    if (this.nodeTimer !== null && this.nodeTimerAt === top.deadline) return;
+    this.clearTimer();
+    const ms = Math.max(0, Math.ceil((top.deadline - gettime()) * 1000));
+    this.nodeTimerAt = top.deadline;
+    this.nodeTimer = setTimeout(this.timerTick, ms);
+  }
+
+  private readonly timerTick = (): void => {
+    this.nodeTimer = null;
+    this.nodeTimerAt = Infinity;
+    if (this.immediate === null) this.runTick();
+  };
+
+  private clearTimer(): void {
+    if (this.nodeTimer !== null) { clearTimeout(this.nodeTimer); this.nodeTimer = null; this.nodeTimerAt = Infinity; }
+  }
+
+  private stop(): void {
+    this.running = false;
+    this.clearTimer();
+    if (this.immediate !== null) { clearImmediate(this.immediate); this.immediate = null; }
+    const done = this.loopDone;
+    this.loopDone = null;
+    if (done) done();
+  }
+
+  /** Counts for copas.status(). */
+  counts(): { ready: number; timers: number; lethargic: number; waiting: number; holds: number; timeouts: number } {
+    return { ready: this.ready.length, timers: this.heapTasks, lethargic: this.lethargic, waiting: this.aliveWaits,
+      holds: this.holds, timeouts: this.callbackTimers };
+  }
+}
+
+/** The Error thrown into a task that yielded something other than an operation's token. */
+function misuseError(value: unknown): Error {
+  if (value === SUSPEND) {
+    return new Error('copas: the task suspended without registering a waker (internal misuse of SUSPEND)');
+  }
+  if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') {
+    return new Error('copas: a task yielded a Promise; use `yield* copas.await(promise)` to wait for a Promise inside a task');
+  }
+  if (value !== null && typeof value === 'object' && typeof (value as { next?: unknown }).next === 'function') {
+    return new Error('copas: a task yielded an operation without `*`; write `yield* op` (for example `yield* copas.pause(1)`), not `yield op`');
+  }
+  return new Error(`copas: a task yielded ${describe(value)}; tasks may only yield* copas operations (write \`yield* copas.pause()\` to give the turn)`);
+}
+
+/** The one dispatcher of the process (Copas is a module singleton too). */
+export const kernel = new Kernel();

@@ -1,0 +1,30 @@
+/**
+ * The one suspension primitive of copas-ts. A task is a generator; every operation that may block is a
+ * generator too, entered with `yield*`, and deep down it yields the single SUSPEND token after it has
+ * registered the task wherever it waits (the sleeping heap, a socket, a semaphore). The scheduler resumes the
+ * task later with `next(value)`; that value becomes the operation's result.
+ */
+
+/** The token every blocking operation finally yields. Anything else reaching the scheduler is a user bug. */
+export const SUSPEND: unique symbol = Symbol('copas.suspend');
+
+/** What a task's generator yields to the scheduler. */
+export type Instruction = typeof SUSPEND;
+
+/**
+ * A blocking operation: iterate it with `yield*` inside a task to get its result `T`.
+ *
+ * Lua: `local data, err = skt:receive('*l')`  ->  TS: `const [data, err] = yield* skt.receive('*l')`
+ */
+export interface Operation<T> {
+  [Symbol.iterator](): Iterator<Instruction, T, unknown>;
+}
+
+/** The generator type of a task body or an operation implemented as `function*`. */
+export type TaskGenerator<T = unknown> = Generator<Instruction, T, unknown>;
+
+/** A task body: a generator function, as a Lua coroutine body is a function. */
+export type TaskFunction<A extends unknown[] = unknown[], T = unknown> = (...args: A) => Generator<Instruction, T, unknown>;
+
+/** Returned (as the resume value) to a task whose timed wait ran out before anyone resumed it. */
+export const TIMED_OUT: unique symbol = Symbol('copas.timed_out');

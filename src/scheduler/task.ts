@@ -1,0 +1,110 @@
+import type { HeapEntry } from './timer-heap';
+import type { Kernel } from './kernel';
+import type { TaskGenerator } from './operation';
+
+/** Where a task is: each state says which structure, if any, holds it. */
+export enum TaskState {
+  /** In the ready list, runs on the next step. */
+  Ready,
+  /** Its generator is executing now. */
+  Running,
+  /** In copas.pause/sleep with a deadline: the timer heap holds it; copas.wakeup may wake it. */
+  Sleeping,
+  /** In pauseforever/sleep(-1): held by nothing; copas.wakeup may wake it; keeps no loop alive. */
+  Lethargic,
+  /** Blocked in an operation (socket, lock, queue, ...): only that operation's owner resumes it. */
+  Waiting,
+  /** Finished, failed or cancelled. */
+  Dead,
+}
+
+/** A finished task's outcome, as Lua's pcall returns it: `[true, value]` or `[false, message]`. */
+export type TaskResult<T> = [true, T] | [false, string];
+
+/** The future states of copas.future: SUCCESS = true, PENDING = false, ERROR = 'error'. */
+export type TryResult<T> = [true, T] | [false] | ['error', string];
+
+/** An error handler: `function(err, co, skt)` in Copas. */
+export type ErrorHandler = (err: unknown, task: Task | null, skt: unknown) => void;
+
+let nextId = 1;
+
+/**
+ * A running generator function: what `copas.addthread` returns (a Lua coroutine in Copas). It is also a
+ * future (Copas 4.11's copas.future): `get()` waits for the result, `try()` peeks, `cancel()` stops it.
+ *
+ * Lua: `local f = copas.future.addthread(fn); local ok, v = f:get()`
+ * TS:  `const t = copas.addthread(fn); const [ok, v] = yield* t.get()`
+ */
+export class Task<T = unknown> implements HeapEntry {
+  /** @internal heap entry: the deadline of its sleep or timed wait. */
+  deadline = 0;
+  /** @internal */
+  seq = 0;
+  /** @internal */
+  index = -1;
+  /** @internal */
+  state: TaskState = TaskState.Ready;
+  /** @internal value handed to next() when it runs again. */
+  resumeValue: unknown = undefined;
+  /** @internal bumps on every enqueue so stale ready-list entries are skipped. */
+  epoch = 0;
+  /** @internal this wait counts as work that keeps loop() alive (I/O, awaited Promise). */
+  keepsAlive = false;
+  /** @internal removethread asked while it was running: end it at its next suspension. */
+  cancelRequested = false;
+  /** @internal it was cancelled: its result is [false, 'cancelled'] however it ends. */
+  cancelled = false;
+  /** @internal the thrown value when it failed. */
+  error: unknown = undefined;
+  /** @internal a per-task error handler (copas.seterrorhandler inside the task). */
+  errorHandler: ErrorHandler | undefined = undefined;
+  /** @internal the socket a server handed to it, for error messages and autoclose. */
+  socket: unknown = undefined;
+  /** @internal run once when it ends, however it ends (autoclose, listeners). */
+  finalizers: Array<() => void> | null = null;
+  /** @internal tasks blocked in get(). */
+  waiters: Task[] | null = null;
+  /** The outcome once dead, else null. */
+  results: TaskResult<T> | null = null;
+  /** A number unique in the process, used in the default name. */
+  readonly id: number = nextId++;
+
+  /** @internal */
+  constructor(private readonly kernel: Kernel, readonly gen: TaskGenerator<T>, public name: string | undefined) {}
+
+  /** @internal called by the heap when the deadline passes. */
+  fire(): void { this.kernel.expire(this); }
+
+  /** True once the task has finished, failed or been cancelled. */
+  get dead(): boolean { return this.state === TaskState.Dead; }
+
+  /**
+   * Waits until the task ends; returns `[true, value]` or `[false, errorMessage]` (`'cancelled'` when
+   * cancelled). Lua: `local ok, v = f:get()`.
+   */
+  *get(): TaskGenerator<TaskResult<T>> {
+    while (this.results === null) {
+      (this.waiters ??= []).push(this.kernel.currentOrThrow('task.get'));
+      yield* this.kernel.wait(undefined, false);
+    }
+    return this.results;
+  }
+
+  /** Peeks without waiting: `[SUCCESS, value]`, `[PENDING]` or `[ERROR, message]`. */
+  try(): TryResult<T> {
+    const r = this.results;
+    if (r === null) return [false];
+    return r[0] ? [true, r[1]] : ['error', r[1]];
+  }
+
+  /** Cancels the task if it has not ended; returns false when it already had. */
+  cancel(): boolean {
+    if (this.results !== null) return false;
+    this.kernel.removethread(this);
+    return true;
+  }
+
+  /** Lua's tostring(coroutine): the name used when none was set. */
+  toString(): string { return `thread: #${this.id}`; }
+}

@@ -1,0 +1,91 @@
+/**
+ * The received bytes not yet parsed, kept as the list of chunks they arrived in so that a
+ * frame lying inside one chunk can be handed out as a `subarray` without copying.
+ */
+export class ChunkQueue {
+  private chunks: Buffer[] = [];
+  private head = 0;
+  private offset = 0;
+  /** Number of unread bytes. */
+  length = 0;
+
+  /** Appends a chunk; the queue takes ownership (it may be unmasked in place later). */
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** The unread byte at position `i` (i < length); used for the few header bytes. */
+  byteAt(i: number): number {
+    let k = this.head;
+    let pos = this.offset + i;
+    while (pos >= this.chunks[k].length) {
+      pos -= this.chunks[k].length;
+      k++;
+    }
+    return this.chunks[k][pos];
+  }
+
+  /** Number of unread bytes in the first chunk (what `takeContiguous` can return at once). */
+  contiguous(): number {
+    return this.length === 0 ? 0 : this.chunks[this.head].length - this.offset;
+  }
+
+  /** Removes and returns the next `n` bytes (n <= length): a view if they lie in one chunk. */
+  take(n: number): Buffer {
+    const first = this.chunks[this.head];
+    if (first.length - this.offset >= n) return this.takeContiguous(n);
+    const out = Buffer.allocUnsafe(n);
+    this.copyOut(out, 0, n);
+    return out;
+  }
+
+  /** Removes and returns up to `n` bytes from the first chunk, as a view (no copy). */
+  takeContiguous(n: number): Buffer {
+    const first = this.chunks[this.head];
+    const avail = first.length - this.offset;
+    const count = n < avail ? n : avail;
+    const out =
+      this.offset === 0 && count === first.length ? first : first.subarray(this.offset, this.offset + count);
+    this.advance(count);
+    return out;
+  }
+
+  /** Removes the next `n` bytes (n <= length), copying them into `target` at `at`. */
+  copyOut(target: Uint8Array, at: number, n: number): void {
+    let done = 0;
+    while (done < n) {
+      const first = this.chunks[this.head];
+      const avail = first.length - this.offset;
+      const count = n - done < avail ? n - done : avail;
+      target.set(first.subarray(this.offset, this.offset + count), at + done);
+      done += count;
+      this.advance(count);
+    }
+  }
+
+  /** Drops everything (after the connection failed, input is ignored). */
+  clear(): void {
+    this.chunks = [];
+    this.head = 0;
+    this.offset = 0;
+    this.length = 0;
+  }
+
+  private advance(count: number): void {
+    this.length -= count;
+    this.offset += count;
+    if (this.offset === this.chunks[this.head].length) {
+      this.offset = 0;
+      this.head++;
+      if (this.head === this.chunks.length) {
+        this.chunks.length = 0;
+        this.head = 0;
+      } else if (this.head >= 64) {
+        this.chunks.splice(0, this.head);
+        this.head = 0;
+      }
+    }
+  }
+}

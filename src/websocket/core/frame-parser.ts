@@ -1,0 +1,193 @@
+/**
+ * Incremental frame parser (RFC 6455 section 5.2). Fed with Buffers as they come off the wire,
+ * it checks every header rule as soon as the header bytes are there (before any payload is
+ * buffered or allocated) and hands out data-frame payload piece by piece as it arrives, so a
+ * TEXT frame's UTF-8 can be validated (and fail) before the frame ends, and a frame that lies in
+ * one chunk is handed out as a view without copying. Control frames (at most 125 bytes) are
+ * handed out whole. State lives in fields; no closures, no per-frame objects besides payload views.
+ */
+import { ChunkQueue } from './chunk-queue';
+import { CLOSE_MESSAGE_TOO_BIG, CLOSE_PROTOCOL_ERROR } from './close-codes';
+import { applyMask } from './mask';
+import { BINARY, TEXT, isControl, isKnown } from './opcodes';
+
+/** `next()` found no complete unit; feed more bytes. */
+export const PARSE_NEED_MORE = 0;
+/** `next()` produced a piece of a data frame's payload (see `payload`, `frameStart`, `frameEnd`). */
+export const PARSE_DATA = 1;
+/** `next()` produced a whole control frame (`opcode`, `payload`). */
+export const PARSE_CONTROL = 2;
+/** `next()` found a protocol violation (`errorCode`, `errorMessage`); the parser stays failed. */
+export const PARSE_ERROR = 3;
+
+/** What one call of `FrameParser.next()` produced. */
+export type ParseStatus = typeof PARSE_NEED_MORE | typeof PARSE_DATA | typeof PARSE_CONTROL | typeof PARSE_ERROR;
+
+/** Rules the parser enforces, fixed for the connection's lifetime. */
+export interface FrameParserOptions {
+  /** Servers require masked frames, clients require unmasked ones. */
+  expectMasked: boolean;
+  /** A frame whose payload is longer than this fails with 1009 when its header is read. */
+  maxPayload: number;
+  /** RSV1 is legal (on the first frame of a data message) when permessage-deflate is on. */
+  allowRsv1: boolean;
+}
+
+const STATE_HEADER = 0;
+const STATE_PAYLOAD = 1;
+const STATE_FAILED = 2;
+
+/** Incremental parser; call `push` with received bytes, then `next` until it needs more. */
+export class FrameParser {
+  /** FIN bit of the current frame. */
+  fin = false;
+  /** RSV1 bit of the current frame (compressed message). */
+  rsv1 = false;
+  /** Opcode of the current frame. */
+  opcode = 0;
+  /** Declared payload length of the current frame. */
+  payloadLength = 0;
+  /** The piece (PARSE_DATA) or whole payload (PARSE_CONTROL) produced by the last `next()`. */
+  payload: Buffer = Buffer.alloc(0);
+  /** The last PARSE_DATA piece is the first of its frame. */
+  frameStart = false;
+  /** The last PARSE_DATA piece is the last of its frame. */
+  frameEnd = false;
+  /** Close code for a PARSE_ERROR: 1002 or 1009. */
+  errorCode = 0;
+  /** Human-readable reason for a PARSE_ERROR. */
+  errorMessage = '';
+
+  private readonly queue = new ChunkQueue();
+  private readonly expectMasked: boolean;
+  private readonly maxPayload: number;
+  private readonly allowRsv1: boolean;
+  private state = STATE_HEADER;
+  private masked = false;
+  private readonly maskKey = Buffer.alloc(4);
+  private readonly headerScratch = Buffer.alloc(14);
+  private received = 0;
+
+  constructor(options: FrameParserOptions) {
+    this.expectMasked = options.expectMasked;
+    this.maxPayload = options.maxPayload;
+    this.allowRsv1 = options.allowRsv1;
+  }
+
+  /** Bytes received but not yet parsed (bounded: data payload is handed out as it arrives). */
+  get buffered(): number {
+    return this.queue.length;
+  }
+
+  /** Adds received bytes. The parser owns `chunk` from now on (masked payload is unmasked in place). */
+  push(chunk: Buffer): void {
+    if (this.state !== STATE_FAILED) this.queue.push(chunk);
+  }
+
+  /** Drops buffered input and refuses any more (after the connection failed or closed). */
+  stop(): void {
+    this.state = STATE_FAILED;
+    this.queue.clear();
+  }
+
+  /** Parses as far as the next piece of output; see the PARSE_* constants. */
+  next(): ParseStatus {
+    if (this.state === STATE_HEADER) {
+      const status = this.readHeader();
+      if (status !== PARSE_DATA) return status;
+    } else if (this.state === STATE_FAILED) {
+      return this.errorCode === 0 ? PARSE_NEED_MORE : PARSE_ERROR;
+    }
+    return this.readPayload();
+  }
+
+  private fail(code: number, message: string): ParseStatus {
+    this.errorCode = code;
+    this.errorMessage = message;
+    this.stop();
+    return PARSE_ERROR;
+  }
+
+  /** Returns PARSE_DATA when a header was consumed and the payload state entered. */
+  private readHeader(): ParseStatus {
+    const queue = this.queue;
+    if (queue.length < 2) return PARSE_NEED_MORE;
+    const b0 = queue.byteAt(0);
+    const b1 = queue.byteAt(1);
+    const opcode = b0 & 0x0f;
+    const fin = (b0 & 0x80) !== 0;
+    const rsv1 = (b0 & 0x40) !== 0;
+    if ((b0 & 0x30) !== 0) return this.fail(CLOSE_PROTOCOL_ERROR, 'RSV2/RSV3 set without a negotiated extension');
+    if (!isKnown(opcode)) return this.fail(CLOSE_PROTOCOL_ERROR, `unknown opcode ${opcode}`);
+    const control = isControl(opcode);
+    if (rsv1 && (!this.allowRsv1 || (opcode !== TEXT && opcode !== BINARY))) {
+      return this.fail(CLOSE_PROTOCOL_ERROR, 'RSV1 set without permessage-deflate or on a non-first frame');
+    }
+    const masked = (b1 & 0x80) !== 0;
+    if (masked !== this.expectMasked) {
+      return this.fail(CLOSE_PROTOCOL_ERROR, masked ? 'masked frame from server' : 'unmasked frame from client');
+    }
+    const len7 = b1 & 0x7f;
+    if (control) {
+      if (!fin) return this.fail(CLOSE_PROTOCOL_ERROR, 'fragmented control frame');
+      if (len7 > 125) return this.fail(CLOSE_PROTOCOL_ERROR, 'control frame payload over 125 bytes');
+    }
+    const extra = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
+    const headerLength = 2 + extra + (masked ? 4 : 0);
+    if (queue.length < headerLength) return PARSE_NEED_MORE;
+    let header: Buffer;
+    if (queue.contiguous() >= headerLength) {
+      header = queue.takeContiguous(headerLength);
+    } else {
+      queue.copyOut(this.headerScratch, 0, headerLength);
+      header = this.headerScratch;
+    }
+    let length = len7;
+    if (len7 === 126) {
+      length = header.readUInt16BE(2);
+    } else if (len7 === 127) {
+      const high = header.readUInt32BE(2);
+      // Anything at or above 2^53 (including the forbidden 2^63 bit) is beyond any limit.
+      length = high >= 0x200000 ? Number.MAX_SAFE_INTEGER + 1 : high * 0x100000000 + header.readUInt32BE(6);
+    }
+    if (length > this.maxPayload) {
+      return this.fail(CLOSE_MESSAGE_TOO_BIG, `frame payload of ${length} bytes over the limit of ${this.maxPayload}`);
+    }
+    if (masked) header.copy(this.maskKey, 0, 2 + extra, 6 + extra);
+    this.fin = fin;
+    this.rsv1 = rsv1;
+    this.opcode = opcode;
+    this.masked = masked;
+    this.payloadLength = length;
+    this.received = 0;
+    this.state = STATE_PAYLOAD;
+    return PARSE_DATA;
+  }
+
+  private readPayload(): ParseStatus {
+    const queue = this.queue;
+    const remaining = this.payloadLength - this.received;
+    if (isControl(this.opcode)) {
+      if (queue.length < remaining) return PARSE_NEED_MORE;
+      const payload = remaining === 0 ? Buffer.alloc(0) : queue.take(remaining);
+      if (this.masked && remaining > 0) applyMask(payload, this.maskKey);
+      this.payload = payload;
+      this.state = STATE_HEADER;
+      return PARSE_CONTROL;
+    }
+    let piece: Buffer;
+    if (remaining === 0) {
+      piece = Buffer.alloc(0);
+    } else {
+      if (queue.length === 0) return PARSE_NEED_MORE;
+      piece = queue.takeContiguous(remaining);
+      if (this.masked) applyMask(piece, this.maskKey, this.received);
+    }
+    this.frameStart = this.received === 0;
+    this.received += piece.length;
+    this.frameEnd = this.received === this.payloadLength;
+    if (this.frameEnd) this.state = STATE_HEADER;
+    this.payload = piece;
+    return PARSE_DATA;
+  }
+}
