@@ -4,4 +4,8 @@
  * Lua: `local copas = require 'copas'`  ->  TS: `import { copas, socket, websocket } from 'copas-ts'`
  */
 export { copas, type Copas } from './copas';
+export { socket, TcpSocket, TcpServer, UdpSocket } from './socket';
+export type { SocketModule, ReceivePattern, ReceiveResult, SendResult, OkResult, TlsParams, SocketData, ConnectionHandler } from './socket';
 export type { Operation, TaskFunction, TaskGenerator, Task, TaskResult, TryResult, ErrorHandler } from './scheduler';
+export { websocket, WebSocketConnection, CopasClient, WebSocketServer, ServerConnection } from './websocket';
+export type { WebSocketModule, WebSocketState, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ServerConfig, WebSocketHandler } from './websocket';

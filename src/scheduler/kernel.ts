@@ -33,6 +33,8 @@ export class Kernel {
   readonly names = new WeakMap<object, string>();
   /** Every task that has not ended. */
   readonly tasks = new Set<Task>();
+  /** Upper layers' teardown for copas.cancelall (the socket layer removes its servers). */
+  readonly cancelHooks: Array<() => void> = [];
   defaultErrorHandler: ErrorHandler = (err, task, skt) => {
     console.error(this.gettraceback(err, task, skt));
   };
@@ -261,6 +263,7 @@ export class Kernel {
 
   /** copas.cancelall: ends every task (finally blocks run), drops every timer and hold, signals exit. */
   cancelall(): void {
+    for (const hook of this.cancelHooks) hook();
     for (const task of [...this.tasks]) this.removethread(task);
     for (const e of this.heap.clear()) {
       if (e instanceof Task) this.unpark(e); // a task a finally block put to sleep

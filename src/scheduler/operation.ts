@@ -5,11 +5,16 @@
  * task later with `next(value)`; that value becomes the operation's result.
  */
 
-/** The token every blocking operation finally yields. Anything else reaching the scheduler is a user bug. */
-export const SUSPEND: unique symbol = Symbol('copas.suspend');
+/**
+ * What a task's generator yields to the scheduler. An object type (not a unique symbol) so that TypeScript
+ * keeps it, rather than widening it to `symbol`, when it infers a user's `function*` type.
+ */
+export interface Instruction {
+  readonly copasInstruction: 'suspend';
+}
 
-/** What a task's generator yields to the scheduler. */
-export type Instruction = typeof SUSPEND;
+/** The token every blocking operation finally yields. Anything else reaching the scheduler is a user bug. */
+export const SUSPEND: Instruction = Object.freeze({ copasInstruction: 'suspend' as const });
 
 /**
  * A blocking operation: iterate it with `yield*` inside a task to get its result `T`.

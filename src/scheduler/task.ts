@@ -85,8 +85,15 @@ export class Task<T = unknown> implements HeapEntry {
    */
   *get(): TaskGenerator<TaskResult<T>> {
     while (this.results === null) {
-      (this.waiters ??= []).push(this.kernel.currentOrThrow('task.get'));
-      yield* this.kernel.wait(undefined, false);
+      const me = this.kernel.currentOrThrow('task.get');
+      (this.waiters ??= []).push(me);
+      try {
+        yield* this.kernel.wait(undefined, false);
+      } finally {
+        // a waiter removed with copas.removethread must not stay listed
+        const w = this.waiters;
+        if (w !== null) { const i = w.indexOf(me); if (i >= 0) w.splice(i, 1); }
+      }
     }
     return this.results;
   }

@@ -65,6 +65,17 @@ export class ChunkQueue {
     }
   }
 
+  /** Removes the next `n` bytes (n <= length) without reading them (a parsed header). */
+  skip(n: number): void {
+    let left = n;
+    while (left > 0) {
+      const avail = this.chunks[this.head].length - this.offset;
+      const count = left < avail ? left : avail;
+      this.advance(count);
+      left -= count;
+    }
+  }
+
   /** Drops everything (after the connection failed, input is ignored). */
   clear(): void {
     this.chunks = [];

@@ -65,7 +65,6 @@ export class FrameParser {
   private state = STATE_HEADER;
   private masked = false;
   private readonly maskKey = Buffer.alloc(4);
-  private readonly headerScratch = Buffer.alloc(14);
   private received = 0;
 
   constructor(options: FrameParserOptions) {
@@ -111,9 +110,9 @@ export class FrameParser {
   /** Returns PARSE_DATA when a header was consumed and the payload state entered. */
   private readHeader(): ParseStatus {
     const queue = this.queue;
-    if (queue.length < 2) return PARSE_NEED_MORE;
+    if (queue.length === 0) return PARSE_NEED_MORE;
+    // The first byte alone can already break the rules: check it before waiting for more.
     const b0 = queue.byteAt(0);
-    const b1 = queue.byteAt(1);
     const opcode = b0 & 0x0f;
     const fin = (b0 & 0x80) !== 0;
     const rsv1 = (b0 & 0x40) !== 0;
@@ -123,37 +122,43 @@ export class FrameParser {
     if (rsv1 && (!this.allowRsv1 || (opcode !== TEXT && opcode !== BINARY))) {
       return this.fail(CLOSE_PROTOCOL_ERROR, 'RSV1 set without permessage-deflate or on a non-first frame');
     }
+    if (control && !fin) return this.fail(CLOSE_PROTOCOL_ERROR, 'fragmented control frame');
+    if (queue.length < 2) return PARSE_NEED_MORE;
+    const b1 = queue.byteAt(1);
     const masked = (b1 & 0x80) !== 0;
     if (masked !== this.expectMasked) {
       return this.fail(CLOSE_PROTOCOL_ERROR, masked ? 'masked frame from server' : 'unmasked frame from client');
     }
     const len7 = b1 & 0x7f;
     if (control) {
-      if (!fin) return this.fail(CLOSE_PROTOCOL_ERROR, 'fragmented control frame');
       if (len7 > 125) return this.fail(CLOSE_PROTOCOL_ERROR, 'control frame payload over 125 bytes');
     }
     const extra = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
-    const headerLength = 2 + extra + (masked ? 4 : 0);
-    if (queue.length < headerLength) return PARSE_NEED_MORE;
-    let header: Buffer;
-    if (queue.contiguous() >= headerLength) {
-      header = queue.takeContiguous(headerLength);
-    } else {
-      queue.copyOut(this.headerScratch, 0, headerLength);
-      header = this.headerScratch;
-    }
+    if (queue.length < 2 + extra) return PARSE_NEED_MORE;
+    // Check the length before waiting for the mask key: a huge frame fails as early as possible.
     let length = len7;
     if (len7 === 126) {
-      length = header.readUInt16BE(2);
+      length = (queue.byteAt(2) << 8) | queue.byteAt(3);
     } else if (len7 === 127) {
-      const high = header.readUInt32BE(2);
+      const high = ((queue.byteAt(2) << 24) | (queue.byteAt(3) << 16) | (queue.byteAt(4) << 8) | queue.byteAt(5)) >>> 0;
+      const low = ((queue.byteAt(6) << 24) | (queue.byteAt(7) << 16) | (queue.byteAt(8) << 8) | queue.byteAt(9)) >>> 0;
       // Anything at or above 2^53 (including the forbidden 2^63 bit) is beyond any limit.
-      length = high >= 0x200000 ? Number.MAX_SAFE_INTEGER + 1 : high * 0x100000000 + header.readUInt32BE(6);
+      length = high >= 0x200000 ? Number.MAX_SAFE_INTEGER + 1 : high * 0x100000000 + low;
     }
     if (length > this.maxPayload) {
       return this.fail(CLOSE_MESSAGE_TOO_BIG, `frame payload of ${length} bytes over the limit of ${this.maxPayload}`);
     }
-    if (masked) header.copy(this.maskKey, 0, 2 + extra, 6 + extra);
+    const headerLength = 2 + extra + (masked ? 4 : 0);
+    if (queue.length < headerLength) return PARSE_NEED_MORE;
+    if (masked) {
+      const at = 2 + extra;
+      const key = this.maskKey;
+      key[0] = queue.byteAt(at);
+      key[1] = queue.byteAt(at + 1);
+      key[2] = queue.byteAt(at + 2);
+      key[3] = queue.byteAt(at + 3);
+    }
+    queue.skip(headerLength);
     this.fin = fin;
     this.rsv1 = rsv1;
     this.opcode = opcode;

@@ -1,0 +1,125 @@
+import { copas, socket, type TaskGenerator, type UdpSocket } from '../../src';
+
+/** Copas' tests/udptimeout.lua plus a sendto/receivefrom echo between two UDP sockets on 127.0.0.1. */
+
+/** A UDP echo server on 127.0.0.1 that answers `count` datagrams ('quit' stops it early). */
+function echoServer(count: number): UdpSocket {
+  const server = socket.udp();
+  expect(server.setsockname('127.0.0.1', 0)).toEqual([1]);
+  copas.addthread(function* () {
+    const skt = copas.wrap(server);
+    for (let left = count; left > 0; left--) {
+      const [data, ip, p] = yield* skt.receivefrom();
+      if (data === null || data === 'quit') break;
+      expect(yield* skt.sendto(data, ip as string, p as number)).toEqual([data.length]);
+    }
+    skt.close();
+  });
+  return server;
+}
+
+/** The bound port of a UDP socket, once Node's asynchronous bind finished (after a turn of the loop). */
+function* boundPort(u: UdpSocket): TaskGenerator<number> {
+  for (let i = 0; i < 100; i++) {
+    const r = u.getsockname();
+    if (r[0] !== null) return r[1];
+    yield* copas.pause(0.001);
+  }
+  throw new Error('UDP socket never bound');
+}
+
+describe('UDP (Copas udptimeout test)', () => {
+  it('receive on a connected UDP socket echoes, then times out after the timeout', async () => {
+    const server = echoServer(1);
+    const got: unknown[] = [];
+    let waited = 0;
+    copas.addthread(function* () {
+      const port = yield* boundPort(server);
+      const client = copas.wrap(socket.udp());
+      client.settimeout(0.05);
+      expect(client.setpeername('127.0.0.1', port)).toEqual([1]);
+      expect(client.getpeername()).toEqual(['127.0.0.1', port, 'inet']);
+      expect(yield* client.send('foo')).toEqual([3]);
+      got.push(yield* client.receive());
+      const t0 = copas.gettime();
+      got.push(yield* client.receive());
+      waited = copas.gettime() - t0;
+      client.close();
+      got.push(yield* client.receive());
+    });
+    await copas.loop();
+    expect(got).toEqual([['foo'], [null, 'timeout'], [null, 'closed']]);
+    expect(waited).toBeGreaterThanOrEqual(0.049);
+    expect(waited).toBeLessThan(0.07);
+  });
+
+  it('receivefrom times out after the timeout on an unconnected socket', async () => {
+    const server = echoServer(1);
+    const got: unknown[] = [];
+    let waited = 0;
+    copas.addthread(function* () {
+      const port = yield* boundPort(server);
+      const client = copas.wrap(socket.udp());
+      client.settimeout(0.05);
+      expect(yield* client.sendto('foo', '127.0.0.1', port)).toEqual([3]);
+      got.push(yield* client.receivefrom());
+      const t0 = copas.gettime();
+      got.push(yield* client.receivefrom());
+      waited = copas.gettime() - t0;
+      client.close();
+    });
+    await copas.loop();
+    expect(got[0]).toEqual(['foo', '127.0.0.1', expect.any(Number)]);
+    expect((got[0] as unknown[])[2]).toBeGreaterThan(0);
+    expect(got[1]).toEqual([null, 'timeout']);
+    expect(waited).toBeGreaterThanOrEqual(0.049);
+    expect(waited).toBeLessThan(0.07);
+  });
+
+  it('echoes many datagrams with sendto/receivefrom between two sockets, binary-safe, with receive size limits', async () => {
+    const N = 200;
+    const server = echoServer(N + 1);
+    const replies: string[] = [];
+    let truncated: unknown;
+    copas.addthread(function* () {
+      const port = yield* boundPort(server);
+      const a = socket.udp();
+      expect(a.setsockname('127.0.0.1', 0)).toEqual([1]);
+      const aport = yield* boundPort(a);
+      a.settimeout(1);
+      for (let i = 0; i < N; i++) {
+        const msg = `${i}:\u0000\u00ff\r\n${'z'.repeat(i)}`;
+        expect(yield* copas.sendto(a, msg, '127.0.0.1', port)).toEqual([msg.length]);
+        const [data, ip, p] = yield* copas.receivefrom(a);
+        expect(ip).toBe('127.0.0.1');
+        expect(p).toBe(port);
+        replies.push(data as string);
+      }
+      expect(aport).toBeGreaterThan(0);
+      expect(yield* a.sendto('0123456789', '127.0.0.1', port)).toEqual([10]);
+      truncated = yield* a.receive(4);
+      yield* a.sendto('quit', '127.0.0.1', port);
+      a.close();
+    });
+    await copas.loop();
+    expect(replies).toEqual(Array.from({ length: N }, (_, i) => `${i}:\u0000\u00ff\r\n${'z'.repeat(i)}`));
+    expect(truncated).toEqual(['0123']);
+  });
+
+  it('a receive blocked on a UDP socket is woken with closed when another task closes it', async () => {
+    const u = socket.udp();
+    u.setsockname('127.0.0.1', 0);
+    let r: unknown;
+    let woke = 0;
+    copas.addthread(function* () {
+      const t0 = copas.gettime();
+      r = yield* u.receivefrom();
+      woke = copas.gettime() - t0;
+    });
+    copas.addthread(function* () { yield* copas.pause(0.05); u.close(); });
+    await copas.loop();
+    expect(r).toEqual([null, 'closed']);
+    expect(woke).toBeGreaterThanOrEqual(0.049);
+    expect(woke).toBeLessThan(0.07);
+  });
+});

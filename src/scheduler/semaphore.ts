@@ -1,0 +1,236 @@
+import { kernel } from './kernel';
+import { TIMED_OUT, type TaskGenerator } from './operation';
+import type { Task } from './task';
+import { argError, checkSeconds } from '../util/args';
+
+/**
+ * @internal A FIFO list of tasks blocked in an operation (lock.get, semaphore.take, ...). A doubly linked
+ * list, so a waiter that times out or is removed leaves in O(1) and leaves no hole behind.
+ */
+export class WaitList<N extends WaitNode = WaitNode> {
+  head: N | null = null;
+  tail: N | null = null;
+  length = 0;
+
+  push(node: N): N {
+    node.prev = this.tail;
+    node.next = null;
+    node.linked = true;
+    if (this.tail === null) this.head = node; else this.tail.next = node;
+    this.tail = node;
+    this.length++;
+    return node;
+  }
+
+  remove(node: N): boolean {
+    if (!node.linked) return false;
+    if (node.prev === null) this.head = node.next as N | null; else node.prev.next = node.next;
+    if (node.next === null) this.tail = node.prev as N | null; else node.next.prev = node.prev;
+    node.prev = node.next = null;
+    node.linked = false;
+    this.length--;
+    return true;
+  }
+
+  shift(): N | null {
+    const n = this.head;
+    if (n !== null) this.remove(n);
+    return n;
+  }
+
+  /** Empties the list and returns its nodes in order. */
+  drain(): N[] {
+    const out: N[] = [];
+    for (let n = this.shift(); n !== null; n = this.shift()) out.push(n);
+    return out;
+  }
+}
+
+/** @internal one blocked task in a WaitList. */
+export class WaitNode {
+  prev: WaitNode | null = null;
+  next: WaitNode | null = null;
+  linked = false;
+  /** Set by the waker when it handed the resource over (the task may still be removed before it runs). */
+  granted = false;
+  constructor(readonly task: Task) {}
+}
+
+/** @internal the value a waker resumes a waiter with when the object was destroyed. */
+export const DESTROYED: unique symbol = Symbol('copas.destroyed');
+/** @internal the value a waker resumes a waiter with when it got what it waited for. */
+export const GRANTED: unique symbol = Symbol('copas.granted');
+
+/** The `[null, 'destroyed']` every method of a destroyed lock, semaphore or queue returns. */
+export type Destroyed = [null, 'destroyed'];
+
+const DEFAULT_TIMEOUT = 10;
+
+/**
+ * @internal An optional time in seconds (>= 0, Infinity allowed). `null` counts as not given, so Lua's
+ * `lock.new(nil, true)` ports as `lock.new(null, true)`.
+ */
+export function optSeconds(fn: string, name: string, value: unknown): number | undefined {
+  return checkSeconds(fn, name, value === null ? undefined : value);
+}
+
+class SemaWaiter extends WaitNode {
+  constructor(task: Task, readonly requested: number) { super(task); }
+}
+
+function checkAmount(fn: string, name: string, value: unknown): number {
+  if (value === undefined || value === null) return 1;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw argError(fn, name, 'a number of resources >= 0', value);
+  }
+  return value;
+}
+
+/**
+ * A counting semaphore (Copas 4.11's copas.semaphore). Waiters are served strictly first in, first out: a
+ * large request at the head of the line is not overtaken by smaller ones behind it.
+ *
+ * Lua: `local sema = copas.semaphore.new(10, 5, 1)`  ->  TS: `const sema = copas.semaphore.new(10, 5, 1)`
+ */
+export class Semaphore {
+  /** The resources available now. */
+  private count: number;
+  /** True after destroy(): every method returns `[null, 'destroyed']`. */
+  destroyed = false;
+  private readonly waiters = new WaitList<SemaWaiter>();
+
+  /** @internal use copas.semaphore.new */
+  constructor(readonly max: number, start: number, readonly timeout: number) {
+    this.count = start;
+  }
+
+  /**
+   * Takes `requested` resources (default 1), waiting up to `timeout` seconds (default: the semaphore's
+   * timeout; 0 = do not wait; Infinity = forever). Returns `[true]`, or `[null, err]` with err one of
+   * 'too many' (more than max), 'timeout', 'destroyed'.
+   *
+   * Lua: `local ok, err = sema:take(3, 0.5)`  ->  TS: `const [ok, err] = yield* sema.take(3, 0.5)`
+   */
+  *take(requested?: number | null, timeout?: number | null): TaskGenerator<[true] | [null, 'too many' | 'timeout' | 'destroyed']> {
+    const n = checkAmount('semaphore.take', 'requested', requested);
+    const to = optSeconds('semaphore.take', 'timeout', timeout) ?? this.timeout;
+    if (this.destroyed) return [null, 'destroyed'];
+    if (this.waiters.length === 0 && this.count >= n) {
+      this.count -= n;
+      return [true];
+    }
+    if (n > this.max) return [null, 'too many'];
+    if (to === 0) return [null, 'timeout'];
+    const node = this.waiters.push(new SemaWaiter(kernel.currentOrThrow('semaphore.take'), n));
+    let consumed = false;
+    try {
+      const r = yield* kernel.wait(to, false);
+      consumed = true;
+      if (r === TIMED_OUT) return [null, 'timeout'];
+      if (r === DESTROYED || this.destroyed) return [null, 'destroyed']; // as in Copas, also when granted just before
+      return [true];
+    } finally {
+      if (node.linked) {
+        // timed out or removed while waiting: leave the line, and let those behind us try again
+        const wasHead = this.waiters.head === node;
+        this.waiters.remove(node);
+        if (wasHead && !this.destroyed) this.dispatch();
+      } else if (node.granted && !consumed) {
+        // removed after the resources were handed over but before it ran: give them back
+        this.count = Math.min(this.max, this.count + n);
+        this.dispatch();
+      }
+    }
+  }
+
+  /**
+   * Gives `given` resources back (default 1) and wakes waiters, first in first out. More than `max` is
+   * capped at max and returns `[null, 'too many']`; otherwise `[true]`.
+   *
+   * Lua: `local ok, err = sema:give(4)`  ->  TS: `const [ok, err] = sema.give(4)`
+   */
+  give(given?: number | null): [true] | [null, 'too many' | 'destroyed'] {
+    const n = checkAmount('semaphore.give', 'given', given);
+    if (this.destroyed) return [null, 'destroyed'];
+    let count = this.count + n;
+    let tooMany = false;
+    if (count > this.max) { count = this.max; tooMany = true; }
+    this.count = count;
+    this.dispatch();
+    return tooMany ? [null, 'too many'] : [true];
+  }
+
+  /** Hands resources to the waiters at the head of the line while there are enough. */
+  private dispatch(): void {
+    for (let w = this.waiters.head; w !== null && this.count >= w.requested; w = this.waiters.head) {
+      this.waiters.remove(w);
+      this.count -= w.requested;
+      w.granted = true;
+      kernel.resume(w.task, GRANTED);
+    }
+  }
+
+  /**
+   * The resources available now: `[count]` (or `[null, 'destroyed']`).
+   *
+   * Lua: `local n = sema:get_count()`  ->  TS: `const [n] = sema.get_count()`
+   */
+  get_count(): [number] | Destroyed {
+    if (this.destroyed) return [null, 'destroyed'];
+    return [this.count];
+  }
+
+  /**
+   * The shortage: resources requested by the waiting tasks minus those available, `[wait]`.
+   *
+   * Lua: `local w = sema:get_wait()`  ->  TS: `const [w] = sema.get_wait()`
+   */
+  get_wait(): [number] | Destroyed {
+    if (this.destroyed) return [null, 'destroyed'];
+    let wait = 0;
+    for (let w = this.waiters.head; w !== null; w = w.next as SemaWaiter | null) wait += w.requested;
+    return [wait - this.count];
+  }
+
+  /**
+   * Destroys the semaphore: every waiting task returns `[null, 'destroyed']`, and so does every method
+   * called afterwards. Returns `[true]`.
+   *
+   * Lua: `sema:destroy()`  ->  TS: `sema.destroy()`
+   */
+  destroy(): [true] | Destroyed {
+    if (this.destroyed) return [null, 'destroyed'];
+    this.destroyed = true;
+    this.count = this.max;
+    for (const w of this.waiters.drain()) kernel.resume(w.task, DESTROYED);
+    return [true];
+  }
+}
+
+/**
+ * Creates a semaphore holding at most `max` resources, `start` of them available (default 0), with a default
+ * take() timeout of `timeout` seconds (default 10; Infinity = wait forever).
+ *
+ * Lua: `local sema = copas.semaphore.new(10, 0, math.huge)`
+ * TS:  `const sema = copas.semaphore.new(10, 0, Infinity)`
+ */
+function newSemaphore(max: number, start?: number | null, timeout?: number | null): Semaphore {
+  if (typeof max !== 'number' || Number.isNaN(max) || max < 1) {
+    throw argError('semaphore.new', 'max', 'a number of resources >= 1', max);
+  }
+  if (start !== undefined && start !== null && (typeof start !== 'number' || Number.isNaN(start))) {
+    throw argError('semaphore.new', 'start', 'a number of resources', start);
+  }
+  const to = optSeconds('semaphore.new', 'timeout', timeout) ?? DEFAULT_TIMEOUT;
+  return new Semaphore(max, start ?? 0, to);
+}
+
+/**
+ * copas.semaphore: counting semaphores with FIFO waiters and timeouts.
+ *
+ * Lua: `local semaphore = require 'copas.semaphore'`  ->  TS: `const { semaphore } = copas`
+ */
+export const semaphore = {
+  /** Creates a semaphore: `semaphore.new(max, start?, timeout?)`. */
+  new: newSemaphore,
+};

@@ -1,0 +1,172 @@
+import { kernel, type TaskGenerator } from '../scheduler';
+import { argError, checkGeneratorFunction, checkString } from '../util/args';
+import type { SocketData } from './data';
+import { TcpServer, type ConnectionHandler } from './tcp-server';
+import { TcpSocket, type ReceivePattern, type ReceiveResult, type SendResult, type OkResult } from './tcp-socket';
+import type { TlsParams } from './tls-params';
+import { UdpSocket } from './udp-socket';
+
+/** Settings of the socket layer that users change on the copas object. */
+export const socketConfig = {
+  /** Close a client socket when its handler task ends (Copas' copas.autoclose, default true). */
+  autoclose: true,
+};
+
+const registered = new Map<TcpServer, () => void>();
+kernel.cancelHooks.push(() => {
+  for (const server of [...registered.keys()]) removeserver(server);
+});
+
+function checkTcp(fn: string, skt: unknown): TcpSocket {
+  if (!(skt instanceof TcpSocket)) throw argError(fn, 'skt', 'a TCP socket (socket.tcp() or a handler\'s client)', skt);
+  return skt;
+}
+
+/**
+ * Registers a server: each accepted client runs `handler(client)` as a task named `name:handler_N`, its
+ * socket named `name:client_N`, closed when the handler ends if copas.autoclose. Keeps copas.loop() alive
+ * until removeserver.
+ *
+ * Lua: `copas.addserver(server, function(skt) ... end)`  ->  TS: `copas.addserver(server, function* (skt) { ... })`
+ */
+export function addserver(server: TcpServer, handler: ConnectionHandler, timeout?: number, name?: string): void {
+  if (!(server instanceof TcpServer)) throw argError('copas.addserver', 'server', 'a server from socket.bind', server);
+  checkGeneratorFunction('copas.addserver', 'handler', handler);
+  checkString('copas.addserver', 'name', name, true);
+  if (registered.has(server)) throw new Error('copas.addserver: this server is already registered');
+  if (timeout !== undefined) server.settimeout(timeout);
+  const base = name ?? kernel.nameOf(server);
+  if (name !== undefined) kernel.names.set(server, name);
+  let count = 0;
+  server.onAccept = (stream) => {
+    count++;
+    const client = server.adopt(stream);
+    kernel.names.set(client, `${base}:client_${count}`);
+    const task = kernel.spawn(`${base}:handler_${count}`, handler, [client]);
+    task.socket = client;
+    if (socketConfig.autoclose) (task.finalizers ??= []).push(() => { client.close(); });
+  };
+  kernel.hold();
+  registered.set(server, () => { server.onAccept = null; kernel.release(); });
+}
+
+/**
+ * Unregisters a server and, unless keep_open, closes it (stops listening). Returns true.
+ * Lua: `copas.removeserver(server)`.
+ */
+export function removeserver(server: TcpServer, keep_open?: boolean): true {
+  if (!(server instanceof TcpServer)) throw argError('copas.removeserver', 'server', 'a server from socket.bind', server);
+  const unregister = registered.get(server);
+  if (unregister !== undefined) {
+    registered.delete(server);
+    unregister();
+  }
+  if (!keep_open) server.close();
+  return true;
+}
+
+/**
+ * Prepares a socket for copas, with TLS parameters for a later connect / dohandshake. Returns the socket:
+ * every copas-ts socket's blocking methods are already operations.
+ *
+ * Lua: `local skt = copas.wrap(socket.tcp(), params)`  ->  TS: `const skt = copas.wrap(socket.tcp(), params)`
+ */
+export function wrap<S extends TcpSocket | UdpSocket>(skt: S, tlsparams?: TlsParams): S {
+  if (!(skt instanceof TcpSocket) && !(skt instanceof UdpSocket)) throw argError('copas.wrap', 'skt', 'a socket', skt);
+  if (tlsparams !== undefined) {
+    if (!(skt instanceof TcpSocket)) throw argError('copas.wrap', 'tlsparams', 'undefined for a UDP socket', tlsparams);
+    if (tlsparams === null || typeof tlsparams !== 'object') throw argError('copas.wrap', 'tlsparams', 'a LuaSec-style table', tlsparams);
+    skt.tlsParams = tlsparams;
+  }
+  return skt;
+}
+
+/**
+ * Wraps a connection handler so that it receives a wrapped socket, after the TLS handshake when TLS
+ * parameters are given (mode 'server'). A failed handshake closes the client and ends the task.
+ *
+ * Lua: `copas.addserver(s, copas.handler(fn, params))`  ->  TS: `copas.addserver(s, copas.handler(fn, params))`
+ */
+export function handler(fn: ConnectionHandler, tlsparams?: TlsParams): ConnectionHandler {
+  checkGeneratorFunction('copas.handler', 'fn', fn);
+  return function* wrapped(skt: TcpSocket, ...rest: unknown[]): TaskGenerator<unknown> {
+    const s = wrap(skt, tlsparams);
+    if (tlsparams !== undefined) {
+      const [ok, err] = yield* s.dohandshake({ mode: 'server', ...tlsparams });
+      if (ok === null) {
+        s.close();
+        return [null, err];
+      }
+    }
+    return yield* fn(s, ...rest);
+  };
+}
+
+/** `copas.connect(skt, host, port)` = `skt.connect(host, port)`. */
+export function connect(skt: TcpSocket, host: string, port: number): TaskGenerator<OkResult> {
+  return checkTcp('copas.connect', skt).connect(host, port);
+}
+
+/** `copas.send(skt, data, i, j)` = `skt.send(data, i, j)`. */
+export function send(skt: TcpSocket, data: SocketData, i?: number, j?: number): TaskGenerator<SendResult> {
+  return checkTcp('copas.send', skt).send(data, i, j);
+}
+
+/** `copas.receive(skt, pattern, prefix)` = `skt.receive(pattern, prefix)`. */
+export function receive(skt: TcpSocket, pattern?: ReceivePattern, prefix?: string): TaskGenerator<ReceiveResult> {
+  return checkTcp('copas.receive', skt).receive(pattern, prefix);
+}
+
+/** `copas.receivepartial(skt, pattern, prefix)` = `skt.receivepartial(pattern, prefix)`. */
+export function receivepartial(skt: TcpSocket, pattern?: ReceivePattern, prefix?: string): TaskGenerator<ReceiveResult> {
+  return checkTcp('copas.receivepartial', skt).receivepartial(pattern, prefix);
+}
+
+/** `copas.receivefrom(udp, size)` = `udp.receivefrom(size)`. */
+export function receivefrom(skt: UdpSocket, size?: number): TaskGenerator<[string, string, number] | [null, string]> {
+  if (!(skt instanceof UdpSocket)) throw argError('copas.receivefrom', 'skt', 'a UDP socket', skt);
+  return skt.receivefrom(size);
+}
+
+/** `copas.sendto(udp, data, ip, port)` = `udp.sendto(data, ip, port)`. */
+export function sendto(skt: UdpSocket, data: SocketData, ip: string, port: number): TaskGenerator<[number] | [null, string]> {
+  if (!(skt instanceof UdpSocket)) throw argError('copas.sendto', 'skt', 'a UDP socket', skt);
+  return skt.sendto(data, ip, port);
+}
+
+/** `copas.dohandshake(skt, params)`: TLS on a connected socket; `[skt]` or `[null, err]`. */
+export function dohandshake(skt: TcpSocket, tlsparams: TlsParams): TaskGenerator<[TcpSocket] | [null, string]> {
+  return checkTcp('copas.dohandshake', skt).dohandshake(tlsparams);
+}
+
+/** `copas.close(skt)` = `skt.close()`. */
+export function close(skt: TcpSocket | UdpSocket | TcpServer): 1 {
+  if (!(skt instanceof TcpSocket) && !(skt instanceof UdpSocket) && !(skt instanceof TcpServer)) throw argError('copas.close', 'skt', 'a socket', skt);
+  return skt.close();
+}
+
+/** `copas.settimeout(skt, seconds)`: every operation's timeout (null or negative = none). */
+export function settimeout(skt: TcpSocket | UdpSocket | TcpServer, seconds?: number | null): 1 {
+  if (!(skt instanceof TcpSocket) && !(skt instanceof UdpSocket) && !(skt instanceof TcpServer)) throw argError('copas.settimeout', 'skt', 'a socket', skt);
+  return skt.settimeout(seconds);
+}
+
+/** `copas.settimeouts(skt, connect, send, read)`. */
+export function settimeouts(skt: TcpSocket | TcpServer, connectT?: number | null, sendT?: number | null, readT?: number | null): 1 {
+  if (!(skt instanceof TcpSocket) && !(skt instanceof TcpServer)) throw argError('copas.settimeouts', 'skt', 'a TCP socket', skt);
+  return skt.settimeouts(connectT, sendT, readT);
+}
+
+/** Names a socket for error messages. Lua: `copas.setsocketname('name', skt)`. */
+export function setsocketname(name: string, skt: TcpSocket | UdpSocket | TcpServer): void {
+  checkString('copas.setsocketname', 'name', name);
+  if (skt === null || typeof skt !== 'object') throw argError('copas.setsocketname', 'skt', 'a socket', skt);
+  kernel.names.set(skt, name);
+}
+
+/** A socket's name (its tostring when none was set). */
+export function getsocketname(skt: TcpSocket | UdpSocket | TcpServer): string {
+  if (skt === null || typeof skt !== 'object') throw argError('copas.getsocketname', 'skt', 'a socket', skt);
+  return kernel.nameOf(skt);
+}
+

@@ -1,0 +1,506 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { gettime, kernel, TIMED_OUT, type Task, type TaskGenerator } from '../scheduler';
+import { argError, checkInteger, checkString } from '../util/args';
+import { ChunkQueue } from './chunk-queue';
+import { luaRange, toByteString, toBytes, type SocketData } from './data';
+import { luaSocketError } from './errors';
+import { toNodeTls, type TlsParams } from './tls-params';
+
+/** Unread bytes past which the Node stream is paused, so a slow reader stops the kernel from being drained. */
+const HIGH_WATER = 256 * 1024;
+/**
+ * Socket operations in a row that complete without suspending before the task gives the turn (Copas pauses
+ * at random in one call of ten), so a task reading or writing as fast as data flows cannot starve the others.
+ */
+const HOT_LIMIT = 16;
+
+/** A receive pattern: a line, everything until close, or a number of bytes. */
+export type ReceivePattern = '*l' | '*a' | 'l' | 'a' | number;
+
+/** `[data]` on success, `[null, err, partial]` on failure (LuaSocket's three returns). */
+export type ReceiveResult = [string] | [null, string, string];
+/** `[lastIndexSent]` or `[null, err, lastIndexSent]`. */
+export type SendResult = [number] | [null, string, number];
+/** `[1]` or `[null, err]`. */
+export type OkResult = [1] | [null, string];
+
+let nextId = 1;
+
+/**
+ * A TCP client socket with LuaSocket's methods; the blocking ones are operations (`yield*`) that suspend
+ * the task, never the process. What `socket.tcp()` returns, what `copas.addserver` hands to a handler, and
+ * what `copas.wrap` makes ready for TLS.
+ *
+ * Lua: `local line, err, partial = skt:receive('*l')`
+ * TS:  `const [line, err, partial] = yield* skt.receive('*l')`
+ */
+export class TcpSocket {
+  /** @internal */
+  stream: net.Socket | null = null;
+  /** @internal LuaSec parameters from copas.wrap: connect() does the TLS handshake. */
+  tlsParams: TlsParams | undefined = undefined;
+  private readonly rx = new ChunkQueue();
+  private eof = false;
+  private closedByUs = false;
+  private lostReason: string | null = null;
+  private reader: Task | null = null;
+  private writers: Task[] = [];
+  private connector: Task | null = null;
+  private paused = false;
+  /** Operations since this socket last suspended a task (see HOT_LIMIT). */
+  private hot = 0;
+  private readTimeout: number | undefined = undefined;
+  private sendTimeout: number | undefined = undefined;
+  private connectTimeout: number | undefined = undefined;
+  private readonly id = nextId++;
+  /** 'master' until connected (LuaSocket's tcp{master}), then 'client'. */
+  kind: 'master' | 'client' = 'master';
+
+  /** @internal wraps an accepted or given Node socket. */
+  static fromStream(stream: net.Socket): TcpSocket {
+    const s = new TcpSocket();
+    s.attach(stream);
+    s.kind = 'client';
+    return s;
+  }
+
+  // ---- Node stream events ------------------------------------------------------------------------------
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.rx.push(chunk);
+    if (this.rx.length >= HIGH_WATER && !this.paused && this.stream !== null) {
+      this.paused = true;
+      this.stream.pause();
+    }
+    if (this.reader !== null) kernel.resume(this.reader);
+  };
+
+  private readonly onEnd = (): void => {
+    this.eof = true;
+    this.wakeAll();
+  };
+
+  private readonly onError = (err: Error): void => {
+    if (this.lostReason === null) this.lostReason = luaSocketError(err);
+    if (this.connector !== null) kernel.resume(this.connector, this.lostReason);
+  };
+
+  private readonly onClose = (): void => {
+    this.eof = true;
+    if (this.lostReason === null) this.lostReason = 'closed';
+    this.wakeAll();
+  };
+
+  private readonly onDrain = (): void => {
+    for (const w of this.writers) kernel.resume(w);
+  };
+
+  /** @internal */
+  attach(stream: net.Socket): void {
+    this.stream = stream;
+    stream.on('data', this.onData);
+    stream.on('end', this.onEnd);
+    stream.on('error', this.onError);
+    stream.on('close', this.onClose);
+    stream.on('drain', this.onDrain);
+  }
+
+  private detach(): net.Socket | null {
+    const stream = this.stream;
+    if (stream !== null) {
+      stream.off('data', this.onData);
+      stream.off('end', this.onEnd);
+      stream.off('close', this.onClose);
+      stream.off('drain', this.onDrain);
+      stream.off('error', this.onError);
+      stream.on('error', ignore); // a late error on a stream we left must not crash the process
+    }
+    this.stream = null;
+    return stream;
+  }
+
+  private wakeAll(): void {
+    if (this.reader !== null) kernel.resume(this.reader);
+    for (const w of this.writers) kernel.resume(w);
+    if (this.connector !== null) kernel.resume(this.connector, this.lostReason ?? 'closed');
+  }
+
+  /** True once closed by us, by the peer (fully), or by an error. */
+  get closed(): boolean {
+    return this.closedByUs || (this.lostReason !== null);
+  }
+
+  // ---- waiting -----------------------------------------------------------------------------------------
+
+  /** Waits for more input; null when some came, else 'closed' or 'timeout'. */
+  private *waitInput(deadline: number | undefined): TaskGenerator<string | null> {
+    if (this.eof || this.closedByUs || this.stream === null) return 'closed';
+    if (this.reader !== null) throw new Error('receive: another task is already receiving on this socket');
+    const task = kernel.currentOrThrow('receive');
+    if (this.paused) { this.paused = false; this.stream.resume(); }
+    this.hot = 0;
+    this.reader = task;
+    let r: unknown;
+    try {
+      r = yield* kernel.wait(deadline === undefined ? undefined : Math.max(0, deadline - gettime()), true);
+    } finally {
+      this.reader = null;
+    }
+    return r === TIMED_OUT ? 'timeout' : null;
+  }
+
+  private readDeadline(): number | undefined {
+    return this.readTimeout === undefined ? undefined : gettime() + this.readTimeout;
+  }
+
+  private consumed(): void {
+    if (this.paused && this.rx.length < HIGH_WATER / 2 && this.stream !== null) {
+      this.paused = false;
+      this.stream.resume();
+    }
+  }
+
+  // ---- reading -----------------------------------------------------------------------------------------
+
+  /**
+   * LuaSocket's receive: `'*l'` a line without its CR/LF, `'*a'` everything until the peer closes, `n` bytes
+   * (counting `prefix`). On timeout or close: `[null, err, partial]`, where partial includes `prefix` and
+   * everything read so far (pass it back as `prefix` to go on).
+   */
+  *receive(pattern: ReceivePattern = '*l', prefix = ''): TaskGenerator<ReceiveResult> {
+    const p = checkPattern('receive', pattern);
+    if (typeof prefix !== 'string') throw argError('receive', 'prefix', 'a string', prefix);
+    if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* kernel.yieldTurn(); } // fairness, see HOT_LIMIT
+    const deadline = this.readDeadline();
+    let waited = false;
+    for (;;) {
+      if (p === 'l') {
+        const at = this.rx.indexOf(10);
+        if (at >= 0) {
+          const line = this.rx.take(at + 1);
+          this.consumed();
+          return [prefix + stripLine(line)];
+        }
+      } else if (p === 'a') {
+        if (this.eof || this.closedByUs || this.stream === null) {
+          const all = toByteString(this.rx.takeAll());
+          if (!waited && all.length > 0) return [prefix + all];
+          return [null, 'closed', prefix + all];
+        }
+      } else {
+        const want = p - prefix.length;
+        if (want <= 0) return [prefix];
+        if (this.rx.length >= want) {
+          const bytes = this.rx.take(want);
+          this.consumed();
+          return [prefix + toByteString(bytes)];
+        }
+      }
+      const err = yield* this.waitInput(deadline);
+      if (err !== null && !(p === 'a' && err === 'closed')) {
+        const partial = prefix + toByteString(this.rx.takeAll());
+        this.consumed();
+        return [null, err, partial];
+      }
+      waited = true;
+    }
+  }
+
+  /**
+   * Copas' receivepartial: like receive, but returns as soon as some data is there (`n` = at most n bytes,
+   * `'*a'` = whatever is buffered).
+   */
+  *receivepartial(pattern: ReceivePattern = '*l', prefix = ''): TaskGenerator<ReceiveResult> {
+    const p = checkPattern('receivepartial', pattern);
+    if (p === 'l') return yield* this.receive('*l', prefix);
+    if (typeof prefix !== 'string') throw argError('receivepartial', 'prefix', 'a string', prefix);
+    if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* kernel.yieldTurn(); } // fairness, see HOT_LIMIT
+    const deadline = this.readDeadline();
+    for (;;) {
+      if (this.rx.length > 0) {
+        const max = p === 'a' ? this.rx.length : Math.min(this.rx.length, p - prefix.length);
+        const bytes = this.rx.take(Math.max(0, max));
+        this.consumed();
+        return [prefix + toByteString(bytes)];
+      }
+      const err = yield* this.waitInput(deadline);
+      if (err !== null) return [null, err, prefix];
+    }
+  }
+
+  /**
+   * @internal For protocol layers: the next received bytes as they arrived (no copy), or a LuaSocket error
+   * string ('closed', 'timeout') when none will come in time.
+   */
+  *readChunk(timeout?: number): TaskGenerator<Buffer | string> {
+    const deadline = timeout === undefined ? this.readDeadline() : gettime() + timeout;
+    for (;;) {
+      const chunk = this.rx.shift();
+      if (chunk !== undefined) {
+        this.consumed();
+        return chunk;
+      }
+      const err = yield* this.waitInput(deadline);
+      if (err !== null) return err;
+    }
+  }
+
+  /** @internal bytes received and not read yet. */
+  get buffered(): number {
+    return this.rx.length;
+  }
+
+  // ---- writing -----------------------------------------------------------------------------------------
+
+  /**
+   * LuaSocket's send: sends `data` from index i to j (1-based, inclusive, negatives from the end) and returns
+   * `[j]`, or `[null, err, lastIndexSent]`. Waits while the peer does not read (no unbounded queue).
+   */
+  *send(data: SocketData, i?: number, j?: number): TaskGenerator<SendResult> {
+    const bytes = toBytes('send', data);
+    if (i !== undefined && (typeof i !== 'number' || !Number.isInteger(i))) throw argError('send', 'i', 'an integer index', i);
+    if (j !== undefined && (typeof j !== 'number' || !Number.isInteger(j))) throw argError('send', 'j', 'an integer index', j);
+    const [from, to] = luaRange(bytes.length, i, j);
+    if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* kernel.yieldTurn(); } // fairness, see HOT_LIMIT
+    if (this.stream !== null && this.stream.writableNeedDrain) {
+      // an earlier send timed out with its bytes still queued: wait for them before queueing more
+      const e = yield* this.waitDrain();
+      if (e !== null) return [null, e, from];
+    }
+    const err = yield* this.writeBuffers([from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to)]);
+    if (err !== null) return [null, err, err === 'timeout' ? to : from];
+    return [to];
+  }
+
+  /**
+   * @internal For protocol layers: writes buffers in one batch, then waits for 'drain' when Node's buffer is
+   * over its mark. Returns null, or 'closed' / 'timeout'.
+   */
+  *writeBuffers(buffers: Buffer[]): TaskGenerator<string | null> {
+    const stream = this.stream;
+    if (stream === null || this.closedByUs || this.lostReason !== null || stream.writableEnded) return 'closed';
+    let ok = true;
+    if (buffers.length === 1) ok = stream.write(buffers[0]);
+    else {
+      stream.cork();
+      for (const b of buffers) ok = stream.write(b);
+      stream.uncork();
+    }
+    if (ok) return null;
+    return yield* this.waitDrain();
+  }
+
+  /** @internal writes without waiting (Node buffers it); for small control replies. Returns false if closed. */
+  writeNow(buffers: Buffer[]): boolean {
+    const stream = this.stream;
+    if (stream === null || this.closedByUs || this.lostReason !== null || stream.writableEnded) return false;
+    for (const b of buffers) stream.write(b);
+    return true;
+  }
+
+  private *waitDrain(): TaskGenerator<string | null> {
+    const deadline = this.sendTimeout === undefined ? undefined : gettime() + this.sendTimeout;
+    while (this.stream !== null && this.stream.writableNeedDrain && !this.closed) {
+      const task = kernel.currentOrThrow('send');
+      this.writers.push(task); // several tasks may write to one socket (broadcast): each waits for drain
+      let r: unknown;
+      try {
+        r = yield* kernel.wait(deadline === undefined ? undefined : Math.max(0, deadline - gettime()), true);
+      } finally {
+        const at = this.writers.indexOf(task);
+        if (at >= 0) this.writers.splice(at, 1);
+      }
+      if (r === TIMED_OUT) return 'timeout';
+    }
+    return this.closed ? this.lostReason ?? 'closed' : null;
+  }
+
+  // ---- connecting --------------------------------------------------------------------------------------
+
+  /**
+   * Connects (with TLS when wrapped with TLS parameters). Returns `[1]` or `[null, err]` with LuaSocket's
+   * strings ('connection refused', 'timeout', 'host not found', ...).
+   *
+   * Lua: `local ok, err = skt:connect('localhost', 8080)`  ->  TS: `const [ok, err] = yield* skt.connect('localhost', 8080)`
+   */
+  *connect(host: string, port: number): TaskGenerator<OkResult> {
+    checkString('connect', 'host', host);
+    checkInteger('connect', 'port', port, 1, 65535);
+    if (this.closedByUs) return [null, 'closed'];
+    if (this.stream !== null) return [null, 'already connected'];
+    const opts = this.tlsParams === undefined ? null : toNodeTls('connect', { mode: 'client', ...this.tlsParams });
+    const stream = opts === null
+      ? net.connect({ host, port })
+      : tls.connect({ host, port, servername: net.isIP(host) === 0 ? host : undefined, ...opts.options });
+    stream.setNoDelay(true);
+    this.attach(stream);
+    const err = yield* this.waitConnected(stream, opts === null ? 'connect' : 'secureConnect', this.connectTimeout);
+    if (err !== null) {
+      this.detach()?.destroy();
+      this.lostReason = null;
+      this.eof = false;
+      return [null, err];
+    }
+    this.kind = 'client';
+    return [1];
+  }
+
+  private *waitConnected(stream: net.Socket, event: string, timeout: number | undefined): TaskGenerator<string | null> {
+    const task = kernel.currentOrThrow('connect');
+    const onReady = (): void => { kernel.resume(task, null); };
+    stream.once(event, onReady);
+    this.connector = task;
+    let r: unknown;
+    try {
+      r = yield* kernel.wait(timeout, true);
+    } finally {
+      this.connector = null;
+      stream.off(event, onReady);
+    }
+    if (r === TIMED_OUT) return 'timeout';
+    return (r as string | null) ?? null;
+  }
+
+  /**
+   * Upgrades a connected socket to TLS (LuaSec's wrap + dohandshake). Returns `[this]` or `[null, err]`.
+   *
+   * Lua: `skt = copas.dohandshake(skt, params)`  ->  TS: `const [tlsSkt, err] = yield* skt.dohandshake(params)`
+   */
+  *dohandshake(params: TlsParams): TaskGenerator<[TcpSocket] | [null, string]> {
+    const { server, options } = toNodeTls('dohandshake', params);
+    const plain = this.detach();
+    if (plain === null) return [null, 'closed'];
+    const secure = server
+      ? new tls.TLSSocket(plain, { isServer: true, secureContext: tls.createSecureContext(options), requestCert: options.requestCert, rejectUnauthorized: options.rejectUnauthorized })
+      : tls.connect({ socket: plain, ...options });
+    this.attach(secure);
+    const err = yield* this.waitConnected(secure, server ? 'secure' : 'secureConnect', this.connectTimeout);
+    if (err !== null) {
+      this.close();
+      return [null, err];
+    }
+    return [this];
+  }
+
+  // ---- options and state -------------------------------------------------------------------------------
+
+  /**
+   * Sets the timeout of every operation in seconds; null, undefined or negative = wait forever.
+   * Lua: `skt:settimeout(5)`.
+   */
+  settimeout(seconds?: number | null, _mode?: string): 1 {
+    const t = normTimeout('settimeout', 'seconds', seconds);
+    this.readTimeout = t;
+    this.sendTimeout = t;
+    this.connectTimeout = t;
+    return 1;
+  }
+
+  /** Sets connect, send and read timeouts separately (Copas' settimeouts). */
+  settimeouts(connect?: number | null, send?: number | null, read?: number | null): 1 {
+    this.connectTimeout = normTimeout('settimeouts', 'connect', connect);
+    this.sendTimeout = normTimeout('settimeouts', 'send', send);
+    this.readTimeout = normTimeout('settimeouts', 'read', read);
+    return 1;
+  }
+
+  /** `[ip, port, family]` of the peer, or `[null, err]`. */
+  getpeername(): [string, number, string] | [null, string] {
+    const s = this.stream;
+    if (s === null || s.remoteAddress === undefined) return [null, 'closed'];
+    return [s.remoteAddress, s.remotePort ?? 0, s.remoteFamily === 'IPv6' ? 'inet6' : 'inet'];
+  }
+
+  /** `[ip, port, family]` of this end, or `[null, err]`. */
+  getsockname(): [string, number, string] | [null, string] {
+    const s = this.stream;
+    if (s === null || s.localAddress === undefined) return [null, 'closed'];
+    return [s.localAddress, s.localPort ?? 0, s.localFamily === 'IPv6' ? 'inet6' : 'inet'];
+  }
+
+  /** LuaSocket's setoption: 'tcp-nodelay', 'keepalive', 'reuseaddr' (always on in Node), 'linger'. */
+  setoption(name: string, value: unknown): OkResult {
+    checkString('setoption', 'name', name);
+    const s = this.stream;
+    switch (name) {
+      case 'tcp-nodelay':
+        if (s !== null) s.setNoDelay(Boolean(value));
+        return [1];
+      case 'keepalive':
+        if (s !== null) s.setKeepAlive(Boolean(value));
+        return [1];
+      case 'reuseaddr':
+      case 'reuseport':
+      case 'linger':
+        return [1];
+      default:
+        throw argError('setoption', 'name', "'tcp-nodelay', 'keepalive', 'reuseaddr' or 'linger'", name);
+    }
+  }
+
+  /** Shuts down one direction: 'send' (FIN to the peer), 'receive' or 'both'. */
+  shutdown(how: 'both' | 'send' | 'receive' = 'both'): OkResult {
+    if (how !== 'both' && how !== 'send' && how !== 'receive') throw argError('shutdown', 'how', "'both', 'send' or 'receive'", how);
+    const s = this.stream;
+    if (s === null) return [null, 'closed'];
+    if (how === 'send' || how === 'both') s.end();
+    if (how === 'receive' || how === 'both') { this.eof = true; s.pause(); this.wakeAll(); }
+    return [1];
+  }
+
+  /**
+   * Closes the socket: pending output is still flushed, and every task blocked on it is woken with 'closed'
+   * at once. Lua: `skt:close()`.
+   */
+  close(): 1 {
+    if (this.closedByUs) return 1;
+    this.closedByUs = true;
+    const stream = this.stream;
+    if (stream !== null) {
+      if (stream.writableLength > 0 && !stream.destroyed) {
+        stream.end();
+        stream.once('finish', () => stream.destroy());
+        setTimeout(() => stream.destroy(), 5000).unref();
+      } else {
+        stream.destroy();
+      }
+      stream.on('error', ignore);
+    }
+    this.wakeAll();
+    return 1;
+  }
+
+  /** Drops the connection at once without flushing (for hostile peers and abrupt teardown). */
+  destroy(): void {
+    this.closedByUs = true;
+    this.stream?.destroy();
+    this.wakeAll();
+  }
+
+  /** LuaSocket's tostring: 'tcp{client}: #id'. */
+  toString(): string {
+    return `tcp{${this.kind}}: #${this.id}`;
+  }
+}
+
+function ignore(): void { /* errors after close are of no interest */ }
+
+function normTimeout(fn: string, name: string, v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw argError(fn, name, 'a number of seconds (or null for none)', v);
+  return v < 0 ? undefined : v;
+}
+
+function checkPattern(fn: string, pattern: unknown): 'l' | 'a' | number {
+  if (pattern === '*l' || pattern === 'l') return 'l';
+  if (pattern === '*a' || pattern === 'a') return 'a';
+  if (typeof pattern === 'number' && Number.isInteger(pattern) && pattern >= 0) return pattern;
+  throw argError(fn, 'pattern', "'*l', '*a' or a non-negative integer", pattern);
+}
+
+/** A line without its LF and without any CR, as LuaSocket's '*l' returns it. */
+function stripLine(line: Buffer): string {
+  const s = toByteString(line.subarray(0, line.length - 1));
+  return s.includes('\r') ? s.replace(/\r/g, '') : s;
+}

@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import type * as tls from 'node:tls';
+import { argError } from '../util/args';
+
+/**
+ * LuaSec's parameter table, as Copas passes it to `copas.wrap(skt, params)` / `copas.handler(fn, params)`.
+ *
+ * | LuaSec            | Node tls option                        |
+ * |-------------------|----------------------------------------|
+ * | mode 'client'     | tls.connect                            |
+ * | mode 'server'     | new tls.TLSSocket(..., isServer)       |
+ * | key               | key (a PEM file path or PEM text)      |
+ * | certificate       | cert (path or PEM)                     |
+ * | cafile            | ca (path or PEM)                       |
+ * | verify 'none'     | rejectUnauthorized: false              |
+ * | verify 'peer'     | rejectUnauthorized: true (client), requestCert (server) |
+ * | protocol 'tlsv1_2' / 'any' | minVersion                    |
+ * | sni { names }     | servername (client)                    |
+ * | password          | passphrase                             |
+ */
+export interface TlsParams {
+  mode?: 'client' | 'server';
+  key?: string | Buffer;
+  certificate?: string | Buffer;
+  cafile?: string | Buffer;
+  verify?: 'none' | 'peer' | string[];
+  protocol?: 'any' | 'tlsv1' | 'tlsv1_1' | 'tlsv1_2' | 'tlsv1_3';
+  password?: string;
+  servername?: string;
+  sni?: { names?: string };
+  /** Passed to Node unchanged, for what LuaSec has no name for. */
+  node?: tls.ConnectionOptions & tls.TlsOptions;
+}
+
+function pem(value: string | Buffer | undefined): string | Buffer | undefined {
+  if (value === undefined) return undefined;
+  if (Buffer.isBuffer(value) || value.includes('-----BEGIN')) return value;
+  return fs.readFileSync(value);
+}
+
+const VERSIONS: Record<string, tls.SecureVersion> = { tlsv1: 'TLSv1', tlsv1_1: 'TLSv1.1', tlsv1_2: 'TLSv1.2', tlsv1_3: 'TLSv1.3' };
+
+/** Validates a LuaSec table and maps it onto Node's options. */
+export function toNodeTls(fn: string, params: unknown): { server: boolean; options: tls.ConnectionOptions & tls.TlsOptions } {
+  if (params === null || typeof params !== 'object') throw argError(fn, 'tlsparams', 'a LuaSec-style table ({ mode, key, certificate, ... })', params);
+  const p = params as TlsParams;
+  if (p.mode !== undefined && p.mode !== 'client' && p.mode !== 'server') throw argError(fn, 'tlsparams.mode', "'client' or 'server'", p.mode);
+  const verify = Array.isArray(p.verify) ? p.verify : p.verify === undefined ? [] : [p.verify];
+  const peer = verify.includes('peer');
+  const server = p.mode === 'server';
+  const options: tls.ConnectionOptions & tls.TlsOptions = {
+    key: pem(p.key),
+    cert: pem(p.certificate),
+    ca: pem(p.cafile),
+    passphrase: p.password,
+    rejectUnauthorized: server ? peer : !verify.includes('none') && (peer || p.cafile !== undefined),
+    requestCert: server ? peer : undefined,
+    minVersion: p.protocol !== undefined && p.protocol !== 'any' ? VERSIONS[p.protocol] : undefined,
+    servername: p.servername ?? p.sni?.names,
+    ...p.node,
+  };
+  return { server, options };
+}

@@ -1,0 +1,243 @@
+import { gettime, kernel, type TaskGenerator } from '../scheduler';
+import type { TcpSocket } from '../socket';
+import { argError } from '../util/args';
+import { BINARY, TEXT, WebSocketProtocol, checkCloseArguments, type ProtocolEvent } from './core';
+
+/** lua-websockets' connection states. */
+export type WebSocketState = 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
+
+/** `[message, opcode]`, or `[null, null, was_clean, code, reason]` once the connection is closed. */
+export type WsReceiveResult = [string, typeof TEXT] | [Buffer, typeof BINARY] | [null, null, boolean, number, string];
+/** `[true]`, or `[null, was_clean, code, reason]`. */
+export type WsSendResult = [true] | [null, boolean, number, string];
+/** `[was_clean, code, reason]`. */
+export type WsCloseResult = [boolean, number, string];
+
+/** Per-connection settings shared by clients and servers. */
+export interface ConnectionOptions {
+  /** Seconds any operation may wait (receive, send, the close handshake); undefined = forever. */
+  timeout?: number;
+  /** Seconds to wait for the peer's close reply and TCP close after our close (default 3). */
+  closeTimeout?: number;
+}
+
+/**
+ * One open WebSocket: the operations of lua-websockets' clients and server connections, on a TcpSocket,
+ * with the RFC 6455 work done by the sans-I/O WebSocketProtocol. Used by the copas client, the server's
+ * connections and (inside its worker) the sync client.
+ */
+export class WebSocketConnection {
+  /** @internal */
+  protocolState: WebSocketProtocol | null = null;
+  /** @internal */
+  sock: TcpSocket | null = null;
+  /** CONNECTING, OPEN, CLOSING (our close sent) or CLOSED. */
+  state: WebSocketState = 'CLOSED';
+  /** @internal called once when the connection reaches CLOSED (the server drops it from broadcast). */
+  onClosed: (() => void) | null = null;
+  private lastClose: [boolean, number, string] | null = null;
+  private reading = false;
+  private closeDeadline = Infinity;
+  protected timeout: number | undefined;
+  protected closeTimeout: number;
+
+  constructor(options: ConnectionOptions = {}) {
+    this.timeout = options.timeout;
+    this.closeTimeout = options.closeTimeout ?? 3;
+  }
+
+  /** @internal starts using an upgraded socket; `head` holds bytes that came with the handshake. */
+  open(sock: TcpSocket, proto: WebSocketProtocol, head?: Buffer): void {
+    this.sock = sock;
+    this.protocolState = proto;
+    this.state = 'OPEN';
+    this.lastClose = null;
+    if (head !== undefined && head.length > 0) proto.receive(head);
+  }
+
+  /** True while our close is sent and the peer's reply is awaited (lua-websockets' is_closing). */
+  get is_closing(): boolean {
+    return this.state === 'CLOSING';
+  }
+
+  /**
+   * Receives the next message: `[message, opcode]` (TEXT as string, BINARY as Buffer), or
+   * `[null, null, was_clean, code, reason]` when the connection closed. PINGs are answered on the way.
+   * A timeout returns `[null, null, false, 1006, 'timeout']` and leaves the connection open.
+   *
+   * Lua: `local message, opcode, was_clean, code, reason = ws:receive()`
+   * TS:  `const [message, opcode, was_clean, code, reason] = yield* ws.receive()`
+   */
+  *receive(): TaskGenerator<WsReceiveResult> {
+    const proto = this.protocolState;
+    if (proto === null || (this.state !== 'OPEN' && this.state !== 'CLOSING')) return [null, null, false, 1006, 'wrong state'];
+    const deadline = this.timeout === undefined ? undefined : gettime() + this.timeout;
+    for (;;) {
+      const ev = yield* this.nextEvent(proto, deadline);
+      if (ev === 'timeout') {
+        if (this.state === 'CLOSING' && this.closeDeadline <= gettime()) {
+          this.drop(); // our close was never answered
+          return [null, null, false, 1006, 'timeout'];
+        }
+        return [null, null, false, 1006, 'timeout'];
+      }
+      if (ev.type === 'message') return ev.opcode === TEXT ? [ev.data, TEXT] : [ev.data, BINARY];
+      if (ev.type === 'close') {
+        const r = yield* this.finishClose(proto, ev.wasClean, ev.code, ev.reason);
+        return [null, null, r[0], r[1], r[2]];
+      }
+    }
+  }
+
+  /**
+   * Sends a message (default TEXT). Returns `[true]`, or `[null, was_clean, code, reason]` when the
+   * connection is not open ('wrong state') or the write failed.
+   *
+   * Lua: `local ok, was_clean, code, reason = ws:send('hello', websocket.TEXT)`
+   * TS:  `const [ok, was_clean, code, reason] = yield* ws.send('hello', websocket.TEXT)`
+   */
+  *send(message: string | Uint8Array, opcode?: number): TaskGenerator<WsSendResult> {
+    if (typeof message !== 'string' && !(message instanceof Uint8Array)) {
+      throw argError('send', 'message', 'a string or a Buffer', message);
+    }
+    if (opcode !== undefined && opcode !== TEXT && opcode !== BINARY) {
+      throw argError('send', 'opcode', 'websocket.TEXT (1) or websocket.BINARY (2)', opcode);
+    }
+    const proto = this.protocolState;
+    const sock = this.sock;
+    if (proto === null || sock === null || this.state !== 'OPEN') return [null, false, 1006, 'wrong state'];
+    const op = opcode ?? TEXT;
+    const data = op === TEXT && typeof message !== 'string' ? message : op === BINARY && typeof message === 'string' ? Buffer.from(message) : message;
+    proto.sendMessage(data, op);
+    const err = yield* sock.writeBuffers(proto.takeOutgoing());
+    if (err !== null) {
+      this.drop();
+      this.lastClose = [false, 1006, err];
+      return [null, false, 1006, err];
+    }
+    return [true];
+  }
+
+  /**
+   * Sends a PING (payload up to 125 bytes); the PONG is consumed by receive. Returns like send.
+   * TS only (lua-websockets had no ping): `yield* ws.ping('hb')`.
+   */
+  *ping(data?: string | Uint8Array): TaskGenerator<WsSendResult> {
+    const proto = this.protocolState;
+    const sock = this.sock;
+    if (proto === null || sock === null || this.state !== 'OPEN') return [null, false, 1006, 'wrong state'];
+    proto.sendPing(data);
+    const err = yield* sock.writeBuffers(proto.takeOutgoing());
+    if (err !== null) {
+      this.drop();
+      return [null, false, 1006, err];
+    }
+    return [true];
+  }
+
+  /**
+   * Starts the closing handshake and waits for the peer's reply: `[was_clean, code, reason]` with the
+   * peer's code and reason; `[false, 1006, 'wrong state']` when not open.
+   *
+   * Lua: `local was_clean, code, reason = ws:close(4001, 'lost interest')`
+   * TS:  `const [was_clean, code, reason] = yield* ws.close(4001, 'lost interest')`
+   */
+  *close(code = 1000, reason = ''): TaskGenerator<WsCloseResult> {
+    checkCloseArguments(code, reason);
+    const proto = this.protocolState;
+    const sock = this.sock;
+    if (proto === null || sock === null || this.state !== 'OPEN') return [false, 1006, 'wrong state'];
+    this.startClose(proto, code, reason);
+    const err = yield* sock.writeBuffers(proto.takeOutgoing());
+    if (err !== null) {
+      this.drop();
+      return [false, 1006, err];
+    }
+    if (this.reading) {
+      // another task is in receive(): it will see the reply; wait for the connection to reach CLOSED
+      while ((this.state as WebSocketState) !== 'CLOSED') yield* kernel.sleepFor(0.01);
+      return this.lastClose ?? [false, 1006, 'closed'];
+    }
+    for (;;) {
+      const ev = yield* this.nextEvent(proto, undefined);
+      if (ev === 'timeout') {
+        this.drop();
+        this.lastClose = [false, 1006, 'timeout'];
+        return [false, 1006, 'timeout'];
+      }
+      if (ev.type === 'close') return yield* this.finishClose(proto, ev.wasClean, ev.code, ev.reason);
+      // messages that arrive after our close are dropped, as RFC 6455 allows
+    }
+  }
+
+  /**
+   * @internal Ends the connection from outside a task (server close, a handler that returned or threw):
+   * queues a CLOSE and lets a small task finish the handshake.
+   */
+  closeInBackground(code: number, reason = ''): void {
+    const proto = this.protocolState;
+    const sock = this.sock;
+    if (this.state !== 'OPEN' || proto === null || sock === null) return;
+    if (this.reading) {
+      // the handler is in receive(): it reads the reply (or times out at closeDeadline)
+      this.startClose(proto, code, reason);
+      sock.writeNow(proto.takeOutgoing());
+      return;
+    }
+    kernel.spawn('websocket close', function* (self: WebSocketConnection) { yield* self.close(code, reason); }, [this]);
+  }
+
+  private startClose(proto: WebSocketProtocol, code: number, reason: string): void {
+    proto.sendClose(code, reason);
+    this.state = 'CLOSING';
+    this.closeDeadline = gettime() + this.closeTimeout;
+  }
+
+  /**
+   * The next protocol event, reading as needed; 'timeout' when the deadline (or, once our close is sent,
+   * the close deadline) passes first.
+   */
+  private *nextEvent(proto: WebSocketProtocol, deadline: number | undefined): TaskGenerator<ProtocolEvent | 'timeout'> {
+    const sock = this.sock as TcpSocket;
+    for (;;) {
+      const ev = proto.nextEvent();
+      if (proto.hasOutgoing) sock.writeNow(proto.takeOutgoing()); // PONGs and close replies go out at once
+      if (ev !== null) return ev;
+      let until = deadline;
+      if (this.state === 'CLOSING' && (until === undefined || this.closeDeadline < until)) until = this.closeDeadline;
+      this.reading = true;
+      let chunk: Buffer | string;
+      try {
+        chunk = yield* sock.readChunk(until === undefined ? undefined : Math.max(0, until - gettime()));
+      } finally {
+        this.reading = false;
+      }
+      if (typeof chunk !== 'string') proto.receive(chunk);
+      else if (chunk === 'timeout') return 'timeout';
+      else proto.receiveEof();
+    }
+  }
+
+  /** After the close event: a client waits (bounded) for the server's TCP close; both close the socket. */
+  private *finishClose(proto: WebSocketProtocol, wasClean: boolean, code: number, reason: string): TaskGenerator<WsCloseResult> {
+    const sock = this.sock as TcpSocket;
+    if (proto.role === 'client' && !proto.shouldCloseTransport) {
+      const deadline = gettime() + this.closeTimeout;
+      for (;;) {
+        const r = yield* sock.readChunk(Math.max(0, deadline - gettime()));
+        if (typeof r === 'string') break; // EOF, error or timeout: close it ourselves
+      }
+    }
+    this.lastClose = [wasClean, code, reason];
+    this.drop();
+    return [wasClean, code, reason];
+  }
+
+  /** Closes the socket and marks the connection CLOSED. */
+  private drop(): void {
+    const wasOpen = this.state !== 'CLOSED';
+    this.state = 'CLOSED';
+    this.sock?.close();
+    if (wasOpen && this.onClosed !== null) this.onClosed();
+  }
+}

@@ -1,0 +1,386 @@
+/**
+ * The WebSocket connection state machine (RFC 6455 sections 5-7), sans I/O: the front-end
+ * feeds received bytes with `receive`, reads events with `nextEvent`, queues messages with
+ * `send*`, and writes whatever `takeOutgoing` returns. No sockets, timers or Promises, so the
+ * copas client, the sync client and the server all share this one implementation.
+ *
+ * Parsing is lazy: `receive` only stores bytes and `nextEvent` parses until it has an event,
+ * so unread input stays in the socket's hands (backpressure) rather than in an event queue.
+ *
+ * Closing: when the peer's CLOSE arrives we queue the reply (echoing its code; an empty close
+ * if it had none) and report `close` with `wasClean: true`. When the peer breaks the protocol we
+ * queue a CLOSE with 1002 (protocol), 1007 (bad UTF-8 / corrupt deflate data) or 1009 (too
+ * big), report `close` with `wasClean: false`, and ignore all further input. After the
+ * handshake a server closes TCP at once; a client waits for the server to close it (RFC 6455
+ * 7.1.1), with a timeout that is the front-end's job: see `shouldCloseTransport`.
+ */
+import { isUtf8 } from 'node:buffer';
+import {
+  CLOSE_ABNORMAL,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_NORMAL,
+  CLOSE_NO_STATUS,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_INVALID_PAYLOAD,
+  checkCloseArguments,
+  encodeClosePayload,
+  parseClosePayload,
+} from './close-codes';
+import { DeflateOptions, DeflateParams, checkDeflateOptions } from './deflate-negotiation';
+import { encodeFrame } from './frame-encoder';
+import { FrameParser, PARSE_CONTROL, PARSE_DATA, PARSE_ERROR, PARSE_NEED_MORE } from './frame-parser';
+import { MessageAssembler } from './message-assembler';
+import { BINARY, CLOSE, CONTINUATION, PING, PONG, TEXT } from './opcodes';
+import { PerMessageDeflate } from './permessage-deflate';
+import { Utf8StreamValidator } from './utf8-stream';
+
+/**
+ * Default largest message (after decompression): 64 MiB. Big enough for the conformance
+ * suite's 16 MiB cases, small enough that a few hostile peers cannot exhaust memory.
+ */
+export const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+
+/**
+ * Default largest number of frames in one message: 262,144. Autobahn's 9.x cases send 4 MiB
+ * in 64-byte fragments (65,536 frames) and expect them echoed, so the limit sits 4x above
+ * that (`ws`'s 16,384 fails them); a flood of a million 1-byte fragments still gets 1009
+ * after 262,144 frames. Small fragments are coalesced (see MessageAssembler), so reaching the
+ * limit costs memory proportional to the bytes, not to the frame count.
+ */
+export const DEFAULT_MAX_FRAGMENTS = 262144;
+
+/** Which end of the connection this is: clients mask what they send, servers unmask. */
+export type Role = 'client' | 'server';
+
+/** 'open': both directions work; 'closing': we sent CLOSE and wait; 'closed': done or failed. */
+export type ReadyState = 'open' | 'closing' | 'closed';
+
+/** Tuning and negotiated state for one connection. */
+export interface ProtocolOptions {
+  /** Largest message in bytes (after inflation); larger ones fail with 1009. */
+  maxMessageSize?: number;
+  /** Largest number of frames per message; more fail with 1009. */
+  maxFragments?: number;
+  /** Negotiated permessage-deflate parameters, or null/undefined for none. */
+  deflate?: DeflateParams | null;
+  /** Codec tuning for permessage-deflate (threshold, level, memLevel). */
+  deflateOptions?: DeflateOptions;
+}
+
+/** A complete TEXT message, decoded. */
+export interface TextMessageEvent {
+  type: 'message';
+  opcode: typeof TEXT;
+  data: string;
+}
+/** A complete BINARY message. */
+export interface BinaryMessageEvent {
+  type: 'message';
+  opcode: typeof BINARY;
+  data: Buffer;
+}
+/** A PING arrived (already answered with a PONG in `takeOutgoing`). */
+export interface PingEvent {
+  type: 'ping';
+  data: Buffer;
+}
+/** A PONG arrived. */
+export interface PongEvent {
+  type: 'pong';
+  data: Buffer;
+}
+/**
+ * The connection is over for reading: the peer's CLOSE arrived (`wasClean` true; code 1005 if it
+ * had none), we failed the connection (`wasClean` false, our code), or TCP ended first (1006).
+ */
+export interface CloseEvent {
+  type: 'close';
+  code: number;
+  reason: string;
+  wasClean: boolean;
+}
+/** Everything `nextEvent` can return. */
+export type ProtocolEvent = TextMessageEvent | BinaryMessageEvent | PingEvent | PongEvent | CloseEvent;
+
+const EMPTY = Buffer.alloc(0);
+
+function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function checkLimit(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`bad argument '${name}' (expected a positive integer, got ${String(value)})`);
+  }
+  return value;
+}
+
+/** One WebSocket connection's protocol state, after the opening handshake. */
+export class WebSocketProtocol {
+  /** Client or server. */
+  readonly role: Role;
+  /** See ReadyState. */
+  readyState: ReadyState = 'open';
+  /** We queued our CLOSE frame (no more messages may be sent). */
+  closeSent = false;
+  /** The peer's CLOSE frame arrived. */
+  closeReceived = false;
+  /** Largest message in bytes. */
+  readonly maxMessageSize: number;
+  /** Largest frame count per message. */
+  readonly maxFragments: number;
+
+  private readonly parser: FrameParser;
+  private readonly deflate: PerMessageDeflate | null;
+  private readonly mask: boolean;
+  private outgoing: Buffer[] = [];
+  private finished = false;
+  private failed = false;
+  private eof = false;
+  // The message being received.
+  private msgOpcode = 0;
+  private msgCompressed = false;
+  private msgSize = 0;
+  private fragmentCount = 0;
+  private streamUtf8 = false;
+  private readonly assembler = new MessageAssembler();
+  private readonly utf8 = new Utf8StreamValidator();
+
+  constructor(role: Role, options: ProtocolOptions = {}) {
+    if (role !== 'client' && role !== 'server') {
+      throw new Error(`bad argument 'role' (expected 'client' or 'server', got ${String(role)})`);
+    }
+    this.role = role;
+    this.maxMessageSize = checkLimit('maxMessageSize', options.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
+    this.maxFragments = checkLimit('maxFragments', options.maxFragments, DEFAULT_MAX_FRAGMENTS);
+    this.mask = role === 'client';
+    const deflate = options.deflate ?? null;
+    if (deflate !== null) {
+      const deflateOptions = options.deflateOptions ?? {};
+      checkDeflateOptions(deflateOptions);
+      this.deflate = new PerMessageDeflate(role, deflate, deflateOptions, this.maxMessageSize);
+    } else {
+      this.deflate = null;
+    }
+    this.parser = new FrameParser({
+      expectMasked: role === 'server',
+      maxPayload: this.maxMessageSize,
+      allowRsv1: deflate !== null,
+    });
+  }
+
+  /**
+   * True once the TCP connection should be closed by this side: a server after the closing
+   * handshake, either side after failing the connection or after the peer's EOF. A client that
+   * finished a clean close should wait for the server's EOF (and close after a timeout).
+   */
+  get shouldCloseTransport(): boolean {
+    return this.readyState === 'closed' && (this.role === 'server' || this.failed || this.eof);
+  }
+
+  /** Feeds received bytes. The core owns `chunk` afterwards (masked payload is unmasked in place). */
+  receive(chunk: Uint8Array): void {
+    if (this.finished || this.eof) return;
+    this.parser.push(asBuffer(chunk));
+  }
+
+  /** The TCP connection delivered EOF; without a close handshake this ends in close 1006. */
+  receiveEof(): void {
+    this.eof = true;
+  }
+
+  /** The next event, or null when more input is needed (or the connection is over). */
+  nextEvent(): ProtocolEvent | null {
+    if (this.finished) return null;
+    const parser = this.parser;
+    for (;;) {
+      const status = parser.next();
+      let event: ProtocolEvent | null = null;
+      if (status === PARSE_DATA) {
+        event = this.onData();
+      } else if (status === PARSE_CONTROL) {
+        event = this.onControl();
+      } else if (status === PARSE_ERROR) {
+        event = this.fail(parser.errorCode, parser.errorMessage);
+      } else if (status === PARSE_NEED_MORE) {
+        if (!this.eof) return null;
+        return this.finish({ type: 'close', code: CLOSE_ABNORMAL, reason: 'connection closed without a close frame', wasClean: false });
+      }
+      if (event !== null) return event;
+    }
+  }
+
+  /** Bytes to write, in order; the caller writes them all (writev/cork) and owns them. */
+  takeOutgoing(): Buffer[] {
+    const out = this.outgoing;
+    if (out.length > 0) this.outgoing = [];
+    return out;
+  }
+
+  /** True if `takeOutgoing` has something to write. */
+  get hasOutgoing(): boolean {
+    return this.outgoing.length > 0;
+  }
+
+  /**
+   * Queues a message: a string goes as TEXT, bytes as BINARY, unless `opcode` says otherwise
+   * (TEXT bytes must be valid UTF-8). Returns false once our CLOSE was sent. Payload Buffers are
+   * queued without copying on the server side: do not modify them until written.
+   */
+  sendMessage(data: string | Uint8Array, opcode?: typeof TEXT | typeof BINARY): boolean {
+    const isString = typeof data === 'string';
+    if (!isString && !(data instanceof Uint8Array)) {
+      throw new Error(`bad argument 'data' (expected a string or a Uint8Array, got ${typeof data})`);
+    }
+    const op = opcode ?? (isString ? TEXT : BINARY);
+    if (op !== TEXT && op !== BINARY) {
+      throw new Error(`bad argument 'opcode' (expected TEXT (1) or BINARY (2), got ${String(opcode)})`);
+    }
+    if (op === TEXT && !isString && !isUtf8(data)) {
+      throw new Error("bad argument 'data' (a TEXT message must be valid UTF-8)");
+    }
+    if (this.closeSent) return false;
+    const deflate = this.deflate;
+    if (deflate !== null) {
+      const length = isString ? Buffer.byteLength(data) : data.length;
+      if (deflate.shouldCompress(length)) {
+        const plain = isString ? Buffer.from(data, 'utf8') : asBuffer(data);
+        encodeFrame(op, deflate.compress(plain), { fin: true, rsv1: true, mask: this.mask }, this.outgoing);
+        return true;
+      }
+    }
+    encodeFrame(op, data, { fin: true, rsv1: false, mask: this.mask }, this.outgoing);
+    return true;
+  }
+
+  /** Queues a PING (payload at most 125 bytes). Returns false once our CLOSE was sent. */
+  sendPing(data?: string | Uint8Array): boolean {
+    return this.sendControl(PING, data);
+  }
+
+  /** Queues an unsolicited PONG (heartbeat). Returns false once our CLOSE was sent. */
+  sendPong(data?: string | Uint8Array): boolean {
+    return this.sendControl(PONG, data);
+  }
+
+  /**
+   * Starts the closing handshake (default code 1000). Throws if `code` cannot be sent or
+   * `reason` is over 123 bytes; returns false if our CLOSE was already sent.
+   */
+  sendClose(code?: number, reason?: string): boolean {
+    checkCloseArguments(code, reason);
+    if (this.closeSent) return false;
+    this.queueClose(code ?? CLOSE_NORMAL, reason ?? '');
+    this.readyState = this.closeReceived ? 'closed' : 'closing';
+    return true;
+  }
+
+  private sendControl(opcode: number, data: string | Uint8Array | undefined): boolean {
+    let payload: Uint8Array | string = EMPTY;
+    if (data !== undefined) {
+      if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+        throw new Error(`bad argument 'data' (expected a string or a Uint8Array, got ${typeof data})`);
+      }
+      const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+      if (length > 125) throw new Error(`bad argument 'data' (control payload is at most 125 bytes, got ${length})`);
+      payload = data;
+    }
+    if (this.closeSent) return false;
+    encodeFrame(opcode, payload, { fin: true, rsv1: false, mask: this.mask }, this.outgoing);
+    return true;
+  }
+
+  private queueClose(code: number | null, reason: string): void {
+    this.closeSent = true;
+    encodeFrame(CLOSE, encodeClosePayload(code, reason), { fin: true, rsv1: false, mask: this.mask }, this.outgoing);
+  }
+
+  /** Ends reading: no more events after this one. */
+  private finish(event: CloseEvent): CloseEvent {
+    this.finished = true;
+    this.readyState = 'closed';
+    this.parser.stop();
+    this.assembler.reset();
+    this.msgOpcode = 0;
+    return event;
+  }
+
+  /** Fails the connection (RFC 6455 7.1.7): queue our CLOSE with `code`, ignore further input. */
+  private fail(code: number, message: string): CloseEvent {
+    this.failed = true;
+    if (!this.closeSent) this.queueClose(code, message.length > 123 ? message.slice(0, 123) : message);
+    return this.finish({ type: 'close', code, reason: message, wasClean: false });
+  }
+
+  private onControl(): ProtocolEvent | null {
+    const parser = this.parser;
+    const payload = parser.payload;
+    if (parser.opcode === PING) {
+      if (!this.closeSent) encodeFrame(PONG, payload, { fin: true, rsv1: false, mask: this.mask }, this.outgoing);
+      return { type: 'ping', data: payload };
+    }
+    if (parser.opcode === PONG) return { type: 'pong', data: payload };
+    const close = parseClosePayload(payload);
+    if (!close.ok) return this.fail(close.failCode, close.message);
+    this.closeReceived = true;
+    if (!this.closeSent) this.queueClose(close.code, close.reason); // echo code and reason, so both ends report the same
+    return this.finish({ type: 'close', code: close.code ?? CLOSE_NO_STATUS, reason: close.reason, wasClean: true });
+  }
+
+  private onData(): ProtocolEvent | null {
+    const parser = this.parser;
+    const piece = parser.payload;
+    if (parser.frameStart) {
+      const opcode = parser.opcode;
+      if (opcode === CONTINUATION) {
+        if (this.msgOpcode === 0) return this.fail(CLOSE_PROTOCOL_ERROR, 'continuation frame without a message to continue');
+      } else {
+        if (this.msgOpcode !== 0) return this.fail(CLOSE_PROTOCOL_ERROR, 'new data frame inside a fragmented message');
+        this.msgOpcode = opcode;
+        this.msgCompressed = parser.rsv1;
+        this.msgSize = 0;
+        this.fragmentCount = 0;
+        this.streamUtf8 = opcode === TEXT && !parser.rsv1;
+      }
+      if (++this.fragmentCount > this.maxFragments) {
+        return this.fail(CLOSE_MESSAGE_TOO_BIG, `message of more than ${this.maxFragments} frames`);
+      }
+      this.msgSize += parser.payloadLength;
+      if (this.msgSize > this.maxMessageSize) {
+        return this.fail(CLOSE_MESSAGE_TOO_BIG, `message over the limit of ${this.maxMessageSize} bytes`);
+      }
+      if (parser.frameEnd && parser.fin && this.assembler.length === 0) {
+        // Whole message in one frame in one chunk: a view of the received bytes, no copy.
+        return this.completeMessage(piece, false);
+      }
+    }
+    if (this.streamUtf8 && !this.utf8.push(piece)) {
+      return this.fail(CLOSE_INVALID_PAYLOAD, 'invalid UTF-8 in text message');
+    }
+    this.assembler.append(piece);
+    if (!(parser.frameEnd && parser.fin)) return null;
+    if (this.streamUtf8 && !this.utf8.end()) {
+      return this.fail(CLOSE_INVALID_PAYLOAD, 'text message ends inside a UTF-8 sequence');
+    }
+    return this.completeMessage(this.assembler.finish(), this.streamUtf8);
+  }
+
+  private completeMessage(payload: Buffer, utf8Checked: boolean): ProtocolEvent {
+    const opcode = this.msgOpcode;
+    const compressed = this.msgCompressed;
+    this.msgOpcode = 0;
+    this.msgCompressed = false;
+    let data = payload;
+    if (compressed && this.deflate !== null) {
+      const inflated = this.deflate.decompress(payload);
+      if (inflated === null) return this.fail(this.deflate.failCode, this.deflate.failMessage);
+      data = inflated;
+    }
+    if (opcode === TEXT) {
+      if (!utf8Checked && !isUtf8(data)) return this.fail(CLOSE_INVALID_PAYLOAD, 'invalid UTF-8 in text message');
+      return { type: 'message', opcode: TEXT, data: data.toString('utf8') };
+    }
+    return { type: 'message', opcode: BINARY, data };
+  }
+}

@@ -1,0 +1,6 @@
+/** RFC 6455 WebSocket: the sans-I/O core (./core) and its copas front-ends. */
+export { websocket, type WebSocketModule } from './websocket-api';
+export { WebSocketConnection, type WebSocketState, type WsReceiveResult, type WsSendResult, type WsCloseResult, type ConnectionOptions } from './connection';
+export { CopasClient, type ClientOptions, type WsConnectResult } from './client/copas-client';
+export { WebSocketServer, listen, type ServerConfig, type WebSocketHandler } from './server/copas-server';
+export { ServerConnection } from './server/server-connection';

@@ -1,0 +1,214 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Duplex } from 'node:stream';
+import type * as net from 'node:net';
+import { kernel, type Task, type TaskFunction } from '../../scheduler';
+import { bindAndListen, TcpSocket, type TlsParams } from '../../socket';
+import { toNodeTls } from '../../socket/tls-params';
+import { argError, checkFunction, checkGeneratorFunction, checkInteger, checkOptions, checkString } from '../../util/args';
+import {
+  WebSocketProtocol,
+  buildHttpError,
+  buildServerResponse,
+  negotiateDeflate,
+  validateUpgradeRequest,
+  type DeflateOptions,
+} from '../core';
+import { ServerConnection, type ClientGroup } from './server-connection';
+
+/** A protocol handler: a task body given the connection. */
+export type WebSocketHandler = TaskFunction<[ServerConnection], unknown>;
+
+/** `websocket.server.copas.listen(config)`'s table. */
+export interface ServerConfig {
+  /** Port to listen on (default 80; 0 = any free port, see server.port). */
+  port?: number;
+  /** Interface to listen on (default '*', all). */
+  interface?: string;
+  /** Handlers by sub-protocol name. */
+  protocols?: Record<string, WebSocketHandler>;
+  /** Handler for clients that offer no protocol we have. Without it such clients get HTTP 400. */
+  default?: WebSocketHandler;
+  /** Called with 'invalid request' or 'bad protocol' when a handshake is refused (default: print it). */
+  on_error?: (message: string) => void;
+  /** Mount on an existing http.Server / https.Server instead of listening (as ws's handleUpgrade). */
+  server?: http.Server;
+  /** TLS (wss://): a LuaSec table `{ key, certificate }` or Node's https options. */
+  tls?: TlsParams | https.ServerOptions;
+  /** permessage-deflate: off by default on servers (as `ws`); true or tuning options to offer it. */
+  compression?: boolean | DeflateOptions;
+  /** Largest message accepted in bytes (after inflation); larger ones close with 1009. */
+  maxMessageSize?: number;
+  /** Seconds each connection operation may wait (undefined = forever). */
+  timeout?: number;
+  /** Seconds to wait for a close reply (default 3). */
+  closeTimeout?: number;
+  /** Seconds a client has to send its whole handshake (default 10; slow clients are dropped). */
+  handshakeTimeout?: number;
+  /** Plain HTTP requests on the same port (a page, a health check). Default: 426 Upgrade Required. */
+  on_request?: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+}
+
+let serverCount = 0;
+
+/**
+ * A WebSocket server under copas: every accepted connection runs its protocol's handler as a task.
+ *
+ * Lua: `local server = websocket.server.copas.listen{ port = 8080, protocols = { echo = function(ws) ... end } }`
+ * TS:  `const server = websocket.server.copas.listen({ port: 8080, protocols: { echo: function* (ws) { ... } } })`
+ */
+export class WebSocketServer {
+  /** The port listened on (useful with port 0). */
+  readonly port: number;
+  /** The Node HTTP server underneath (shared with the user's when mounted). */
+  readonly httpServer: http.Server;
+  private readonly groups = new Map<string | null, ClientGroup>();
+  private readonly tasks = new Set<Task>();
+  private readonly mounted: boolean;
+  private readonly name: string;
+  private closed = false;
+  private count = 0;
+  private readonly onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    this.handleUpgrade(req, socket as net.Socket, head);
+  };
+
+  /** @internal use listen() */
+  constructor(private readonly config: ServerConfig) {
+    this.name = `websocket-server#${++serverCount}`;
+    if (config.server !== undefined) {
+      this.mounted = true;
+      this.httpServer = config.server;
+      const a = config.server.address();
+      this.port = a !== null && typeof a === 'object' ? a.port : 0;
+    } else {
+      this.mounted = false;
+      const handshakeMs = (config.handshakeTimeout ?? 10) * 1000;
+      const serverOptions: http.ServerOptions = { connectionsCheckingInterval: Math.min(1000, handshakeMs), headersTimeout: handshakeMs, requestTimeout: handshakeMs + 1000, noDelay: true };
+      const create = config.tls === undefined ? () => http.createServer(serverOptions)
+        : () => https.createServer({ ...serverOptions, ...tlsOptions(config.tls as TlsParams | https.ServerOptions) }) as unknown as http.Server;
+      const [server, err] = bindAndListen(config.interface ?? '*', config.port ?? 80, 511, create);
+      if (server === null) throw new Error(err);
+      this.httpServer = server;
+      const a = server.address();
+      this.port = a !== null && typeof a === 'object' ? a.port : config.port ?? 80;
+      server.on('request', (req, res) => {
+        if (config.on_request !== undefined) config.on_request(req, res);
+        else res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close', Upgrade: 'websocket' }).end('Upgrade Required: this is a WebSocket server\n');
+      });
+      server.on('clientError', (_err: Error, socket: Duplex) => {
+        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        else socket.destroy();
+        this.error('invalid request');
+      });
+    }
+    this.httpServer.on('upgrade', this.onUpgrade);
+    kernel.hold();
+  }
+
+  private error(message: string): void {
+    const onError = this.config.on_error ?? ((m: string) => console.log(m));
+    try { onError(message); } catch (err) { kernel.reportError(err, null, undefined); }
+  }
+
+  /**
+   * Takes over an HTTP upgrade (the 'upgrade' event of an http.Server) as `ws`'s handleUpgrade does:
+   * refuses bad requests with the right HTTP status, else answers 101 and runs the handler as a task.
+   */
+  handleUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    if (this.closed) { socket.destroy(); return; }
+    socket.on('error', () => { /* a reset during the handshake only ends this connection */ });
+    const check = validateUpgradeRequest(req.method ?? '', req.httpVersion, req.headers);
+    if (!check.ok) {
+      socket.end(buildHttpError(check.status, check.reason, check.headers));
+      this.error('invalid request');
+      return;
+    }
+    const protocols = this.config.protocols ?? {};
+    let chosen: string | null = null;
+    for (const p of check.protocols) {
+      if (Object.prototype.hasOwnProperty.call(protocols, p)) { chosen = p; break; }
+    }
+    const handler = chosen !== null ? protocols[chosen] : this.config.default;
+    if (handler === undefined) {
+      socket.end(buildHttpError(400, 'no supported sub-protocol was offered'));
+      this.error('bad protocol');
+      return;
+    }
+    const compression = this.config.compression;
+    const deflateOptions: DeflateOptions | null = compression === undefined || compression === false ? null : compression === true ? {} : compression;
+    const agreement = deflateOptions === null ? null : negotiateDeflate(deflateOptions, check.extensions);
+    socket.setNoDelay(true);
+    socket.write(buildServerResponse(check.key, chosen, agreement === null ? null : agreement.header));
+    let group = this.groups.get(chosen);
+    if (group === undefined) { group = new Set(); this.groups.set(chosen, group); }
+    const conn = new ServerConnection(req, chosen, group, { timeout: this.config.timeout, closeTimeout: this.config.closeTimeout });
+    const proto = new WebSocketProtocol('server', {
+      maxMessageSize: this.config.maxMessageSize, deflate: agreement === null ? null : agreement.params,
+      deflateOptions: deflateOptions ?? undefined,
+    });
+    const sock = TcpSocket.fromStream(socket);
+    conn.open(sock, proto, head);
+    group.add(conn);
+    const g = group;
+    conn.onClosed = () => { g.delete(conn); };
+    const n = ++this.count;
+    kernel.names.set(sock, `${this.name}:client_${n}`);
+    const task = kernel.spawn(`${this.name}:handler_${n}`, handler, [conn]);
+    task.socket = sock;
+    this.tasks.add(task as Task);
+    (task.finalizers ??= []).push(() => {
+      this.tasks.delete(task as Task);
+      // A handler that returns leaves nothing behind; one that failed closes with 1011.
+      const failed = task.results !== null && task.results[0] === false && !task.cancelled;
+      conn.closeInBackground(failed ? 1011 : task.cancelled ? 1001 : 1000);
+    });
+  }
+
+  /** Every open connection, all protocols. */
+  get clients(): ServerConnection[] {
+    const all: ServerConnection[] = [];
+    for (const g of this.groups.values()) all.push(...g);
+    return all;
+  }
+
+  /**
+   * Stops listening and, unless keep_clients, closes every client with a close handshake.
+   * Lua: `server:close(keep_clients)`.
+   */
+  close(keep_clients?: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.httpServer.off('upgrade', this.onUpgrade);
+    if (!this.mounted) this.httpServer.close();
+    kernel.release();
+    if (!keep_clients) for (const c of this.clients) c.closeInBackground(1001);
+  }
+}
+
+function tlsOptions(t: TlsParams | https.ServerOptions): https.ServerOptions {
+  const lua = t as TlsParams;
+  if (lua.certificate !== undefined || lua.mode !== undefined) return toNodeTls('listen', { ...lua, mode: 'server' }).options;
+  return t as https.ServerOptions;
+}
+
+/**
+ * Starts a WebSocket server (see ServerConfig). Throws when the config is wrong or the port is taken.
+ *
+ * Lua: `websocket.server.copas.listen(config)`  ->  TS: `websocket.server.copas.listen(config)`
+ */
+export function listen(config: ServerConfig): WebSocketServer {
+  const fn = 'websocket.server.copas.listen';
+  const c = checkOptions(fn, 'config', config) as ServerConfig;
+  if (c.protocols === undefined && c.default === undefined) throw new Error(`${fn}: config needs 'protocols' or 'default' (a handler function* (ws) { ... })`);
+  if (c.protocols !== undefined) {
+    checkOptions(fn, 'config.protocols', c.protocols);
+    for (const [name, h] of Object.entries(c.protocols)) checkGeneratorFunction(fn, `config.protocols['${name}']`, h);
+  }
+  if (c.default !== undefined) checkGeneratorFunction(fn, 'config.default', c.default);
+  if (c.port !== undefined) checkInteger(fn, 'config.port', c.port, 0, 65535);
+  checkString(fn, 'config.interface', c.interface, true);
+  checkFunction(fn, 'config.on_error', c.on_error, true);
+  checkFunction(fn, 'config.on_request', c.on_request, true);
+  if (c.server !== undefined && !(c.server instanceof http.Server)) throw argError(fn, 'config.server', 'an http.Server or https.Server', c.server);
+  return new WebSocketServer(c);
+}
