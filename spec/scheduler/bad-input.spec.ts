@@ -55,7 +55,7 @@ describe('bad input gets a clear error', () => {
   it('blocking operations outside a task say so', () => {
     const l = copas.lock.new();
     expect(() => l.get().next()).toThrow('lock.get: must be called inside a copas task with yield*');
-    expect(() => copas.pause(1).next()).toThrow('copas.pause: must be called inside a copas task with yield*');
+    expect(() => copas.pause(1)[Symbol.iterator]().next()).toThrow('copas.pause: must be called inside a copas task with yield*');
   });
 
   it('wakeup and removethread refuse what is not a task', () => {

@@ -25,6 +25,8 @@ const STEP_BUDGET_MS = 2;
 export class Kernel {
   /** The task whose generator is executing, or null outside tasks. */
   current: Task | null = null;
+  /** gettime() at the start of the current step: pause(0) measures its sleep with it (no clock read per hop). */
+  stepNow = 0;
   /** True while loop() runs. */
   running = false;
   /** True after exit() until the next loop(). */
@@ -39,9 +41,10 @@ export class Kernel {
     console.error(this.gettraceback(err, task, skt));
   };
 
-  private ready: Task[] = [];
+  private ready: Array<Task | null> = [];
   private readyEpochs: number[] = [];
-  private spare: Task[] = [];
+  private readyLen = 0;
+  private spare: Array<Task | null> = [];
   private spareEpochs: number[] = [];
   private readonly heap = new TimerHeap<Entry>();
   private heapTasks = 0;
@@ -270,8 +273,8 @@ export class Kernel {
     }
     this.heapTasks = 0;
     this.callbackTimers = 0;
-    this.ready.length = 0;
-    this.readyEpochs.length = 0;
+    this.ready.fill(null);
+    this.readyLen = 0;
     this.exit();
     this.poke();
   }
@@ -280,7 +283,7 @@ export class Kernel {
 
   /** True when nothing is left to do: no ready task, no timed sleeper or wait, no I/O, no server. */
   finished(): boolean {
-    return this.ready.length === 0 && this.heapTasks === 0 && this.aliveWaits === 0 && this.holds === 0
+    return this.readyLen === 0 && this.heapTasks === 0 && this.aliveWaits === 0 && this.holds === 0
       && !(this.callbackTimers > 0 && this.lethargic > 0);
   }
 
@@ -295,8 +298,8 @@ export class Kernel {
   }
 
   /** One step now: expired sleepers become ready, then the ready snapshot runs. True if any task ran. */
-  step(): boolean {
-    const now = gettime();
+  step(now: number = gettime()): boolean {
+    this.stepNow = now;
     const heap = this.heap;
     let e = heap.peek();
     while (e !== undefined && e.deadline <= now) {
@@ -305,18 +308,19 @@ export class Kernel {
       this.fireEntry(e);
       e = heap.peek();
     }
-    const n = this.ready.length;
+    const n = this.readyLen;
     if (n === 0) return false;
     const tasks = this.ready;
     const epochs = this.readyEpochs;
     this.ready = this.spare;
     this.readyEpochs = this.spareEpochs;
+    this.readyLen = 0;
     for (let i = 0; i < n; i++) {
-      const t = tasks[i];
+      const t = tasks[i] as Task;
+      tasks[i] = null; // no length truncation (a runtime call): slots are reused, references dropped
       if (t.state === TaskState.Ready && t.epoch === epochs[i]) this.run(t);
     }
-    tasks.length = 0;
-    epochs.length = 0;
+    if (n > 1024) { tasks.length = 0; epochs.length = 0; } // give a big burst's memory back; cheap per task
     this.spare = tasks;
     this.spareEpochs = epochs;
     return true;
@@ -398,11 +402,12 @@ export class Kernel {
     task.state = TaskState.Running;
   }
 
-  private enqueue(task: Task): void {
+  enqueue(task: Task): void {
     task.state = TaskState.Ready;
-    this.ready.push(task);
-    this.readyEpochs.push(++task.epoch);
-    if (this.ready.length === 1) this.schedule(false);
+    const i = this.readyLen++;
+    this.ready[i] = task;
+    this.readyEpochs[i] = ++task.epoch;
+    if (i === 0) this.schedule(false);
   }
 
   /** Something changed that may end the loop or need a step: make sure a tick comes. */
@@ -419,9 +424,14 @@ export class Kernel {
     this.immediate = null;
     if (!this.running) return;
     const start = performance.now();
+    let t = start;
+    let ran = 0;
     do {
-      this.step();
-    } while (this.ready.length > 0 && performance.now() - start < STEP_BUDGET_MS && this.running);
+      ran += this.readyLen;
+      this.step((performance.timeOrigin + t) / 1000);
+      // Read the clock once some work was done, not after every step: tiny steps (2 tasks) share one read.
+      if (ran >= 64) { t = performance.now(); ran = 0; }
+    } while (this.readyLen > 0 && t - start < STEP_BUDGET_MS && this.running);
     if (!this.running) return;
     if (this.finished()) {
       if (this.exiting) { this.stop(); return; }
@@ -429,7 +439,7 @@ export class Kernel {
       this.schedule(false);
       return;
     }
-    if (this.ready.length > 0) { this.schedule(false); return; }
+    if (this.readyLen > 0) { this.schedule(false); return; }
     this.armTimer();
   }
 
@@ -464,7 +474,7 @@ export class Kernel {
 
   /** Counts for copas.status(). */
   counts(): { ready: number; timers: number; lethargic: number; waiting: number; holds: number; timeouts: number } {
-    return { ready: this.ready.length, timers: this.heapTasks, lethargic: this.lethargic, waiting: this.aliveWaits,
+    return { ready: this.readyLen, timers: this.heapTasks, lethargic: this.lethargic, waiting: this.aliveWaits,
       holds: this.holds, timeouts: this.callbackTimers };
   }
 }

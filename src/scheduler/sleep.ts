@@ -1,6 +1,6 @@
 import { gettime } from './clock';
 import { kernel } from './kernel';
-import type { TaskGenerator } from './operation';
+import { SUSPEND, type Instruction, type Operation, type TaskGenerator } from './operation';
 import type { Task } from './task';
 import { argError, checkNumber } from '../util/args';
 
@@ -10,12 +10,46 @@ import { argError, checkNumber } from '../util/args';
  *
  * Lua: `local slept = copas.pause(0.5)`  ->  TS: `const slept = yield* copas.pause(0.5)`
  */
-export function* pause(seconds?: number): TaskGenerator<number> {
+export function pause(seconds?: number): Operation<number> {
   checkNumber('copas.pause', 'seconds', seconds);
+  if (seconds !== undefined && seconds > 0) return pauseFor(seconds);
+  const task = kernel.currentOrThrow('copas.pause');
+  return (task.yieldOp as YieldOp | null) ?? (task.yieldOp = new YieldOp(task));
+}
+
+function* pauseFor(seconds: number): TaskGenerator<number> {
   const start = gettime();
-  if (seconds !== undefined && seconds > 0) yield* kernel.sleepFor(seconds);
-  else yield* kernel.yieldTurn();
+  yield* kernel.sleepFor(seconds);
   return gettime() - start;
+}
+
+const SUSPENDED: IteratorYieldResult<Instruction> = Object.freeze({ value: SUSPEND, done: false });
+
+/** pause(0) without allocating: one reusable iterator per task; yield* reads a result object at once. */
+class YieldOp implements Iterator<Instruction, number, unknown> {
+  private t0 = -1;
+  private readonly result: { value: number; done: true } = { value: 0, done: true };
+  constructor(private readonly task: Task) {}
+  [Symbol.iterator](): this { return this; }
+  next(): IteratorResult<Instruction, number> {
+    if (this.t0 < 0) {
+      this.t0 = kernel.stepNow;
+      kernel.enqueue(this.task);
+      return SUSPENDED;
+    }
+    const r = this.result;
+    r.value = kernel.stepNow - this.t0;
+    this.t0 = -1;
+    return r;
+  }
+  return(value?: unknown): IteratorResult<Instruction, number> {
+    this.t0 = -1;
+    return { value: value as number, done: true };
+  }
+  throw(err?: unknown): IteratorResult<Instruction, number> {
+    this.t0 = -1;
+    throw err;
+  }
 }
 
 /**
