@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   setupFilesAfterEnv: ['<rootDir>/spec/setup-task-errors.ts'],
+  reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
   testTimeout: 30000,
 };

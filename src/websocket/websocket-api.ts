@@ -1,6 +1,7 @@
 import { BINARY, CLOSE, CONTINUATION, PING, PONG, TEXT } from './core';
 import { CopasClient, type ClientOptions } from './client/copas-client';
 import { listen } from './server/copas-server';
+import { SyncClient } from './client/sync-client';
 
 /**
  * The `websocket` object: lua-websockets' module table.
@@ -21,6 +22,18 @@ export const websocket = {
      */
     copas(options?: ClientOptions): CopasClient {
       return new CopasClient(options);
+    },
+    /**
+     * A sync client: connect / send / receive / close are plain calls that block the calling thread (a
+     * worker thread runs the copas client) and return the copas client's tuples. Not inside a copas task.
+     * Lua: `websocket.client.sync({timeout = 2})`  ->  TS: `websocket.client.sync({ timeout: 2 })`
+     */
+    sync(options?: ClientOptions): SyncClient {
+      return new SyncClient(options);
+    },
+    /** Alias of websocket.client.sync (lua-websockets' `websocket.client.new`). */
+    new(options?: ClientOptions): SyncClient {
+      return new SyncClient(options);
     },
   },
   server: {

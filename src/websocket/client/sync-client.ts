@@ -1,0 +1,279 @@
+import * as path from 'node:path';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { kernel } from '../../scheduler';
+import { argError } from '../../util/args';
+import { BINARY, TEXT, checkCloseArguments } from '../core';
+import type { WebSocketState, WsCloseResult, WsReceiveResult, WsSendResult } from '../connection';
+import { checkClientOptions, type ClientOptions, type WsConnectResult } from './copas-client';
+import { DEAD, READY, SEQ, type SyncReply, type SyncRequest } from './sync-worker';
+
+/**
+ * Extra seconds past an operation's own bound before the caller stops waiting for the worker, and the
+ * allowance for the worker's start (loading the code, under ts-node when running from sources).
+ */
+const SAFETY_MARGIN = 5;
+const STARTUP_ALLOWANCE = 60;
+
+/**
+ * The code run by the worker: loads sync-worker next to this module, registering ts-node first when this
+ * module is the TypeScript source (jest, ts-node) and not the build in dist/. A failure to load marks the
+ * worker dead so the caller never waits on it.
+ */
+const WORKER_STUB = `
+const { workerData } = require('node:worker_threads');
+try {
+  if (workerData.tsNode !== null && !require.extensions['.ts']) {
+    require(workerData.tsNode).register({ transpileOnly: true, projectSearchDir: workerData.dir });
+  }
+  require(workerData.file);
+} catch (err) {
+  const signal = new Int32Array(workerData.sab);
+  try { workerData.port.postMessage({ id: -1, error: { name: err && err.name, message: String(err && err.message || err), stack: err && err.stack } }); } catch (e) {}
+  Atomics.store(signal, ${DEAD}, 1);
+  Atomics.add(signal, ${SEQ}, 1);
+  Atomics.notify(signal, ${SEQ});
+}
+`;
+
+/**
+ * The worker shared by every sync client of this thread: each client is one CopasClient in it, each call one
+ * copas task. One worker is enough because the calling thread is blocked during a call, so calls never overlap;
+ * sharing it pays the worker's start (and ts-node's, from sources) once instead of per client.
+ */
+class SyncHost {
+  readonly signal = new Int32Array(new SharedArrayBuffer(16));
+  readonly port: MessagePort;
+  readonly worker: Worker;
+  dead = false;
+  /** The worker's last words, when it died. */
+  fatal: string | null = null;
+  private nextId = 1;
+  private nextClient = 1;
+
+  constructor() {
+    const ext = path.extname(__filename);
+    const file = path.join(__dirname, `sync-worker${ext}`);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(WORKER_STUB, {
+      eval: true,
+      execArgv: [],
+      workerData: {
+        syncClientWorker: true,
+        sab: this.signal.buffer,
+        port: port2,
+        file,
+        dir: __dirname,
+        tsNode: ext === '.ts' ? require.resolve('ts-node') : null,
+      },
+      transferList: [port2],
+    });
+    // never keep the process alive: a script that forgets close() (or throws) still exits
+    this.worker.unref();
+    this.port.unref();
+    // the caller is usually blocked when these fire; they only matter for later calls
+    this.worker.on('error', (err) => { this.markDead(err.stack ?? String(err)); });
+    this.worker.on('exit', () => { this.markDead('the worker thread exited'); });
+  }
+
+  get usable(): boolean {
+    return !this.dead && Atomics.load(this.signal, DEAD) === 0;
+  }
+
+  private markDead(why: string): void {
+    this.dead = true;
+    this.fatal ??= why;
+  }
+
+  newClient(options: ClientOptions): number {
+    const client = this.nextClient++;
+    this.post({ id: 0, op: 'new', client, args: [options] });
+    return client;
+  }
+
+  post(req: SyncRequest, transfer?: ArrayBuffer[]): void {
+    this.port.postMessage(req, transfer ?? []);
+  }
+
+  /**
+   * Posts a request and blocks until its reply, the worker's death, or `bound` seconds (Infinity = no bound
+   * but death). Returns null when no reply came.
+   */
+  call(client: number, op: SyncRequest['op'], args: unknown[], bound: number, transfer?: ArrayBuffer[]): SyncReply | null {
+    if (!this.usable) return null;
+    const id = this.nextId++;
+    this.post({ id, op, client, args }, transfer);
+    const signal = this.signal;
+    let deadline = performance.now() + bound * 1000;
+    let booting = Atomics.load(signal, READY) === 0;
+    if (booting) deadline += STARTUP_ALLOWANCE * 1000;
+    for (;;) {
+      const seen = Atomics.load(signal, SEQ);
+      for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
+        const r = m.message as SyncReply;
+        if (r.id === id) return r;
+        if (r.id === -1 && r.error !== undefined) this.markDead(r.error.stack ?? r.error.message);
+        // else: the late reply of a call that was given up on
+      }
+      if (Atomics.load(signal, DEAD) !== 0) { this.markDead('the worker thread died'); return null; }
+      if (booting && Atomics.load(signal, READY) !== 0) {
+        booting = false;
+        deadline = Math.min(deadline, performance.now() + bound * 1000);
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) return null;
+      Atomics.wait(signal, SEQ, seen, Math.min(left, 1000));
+    }
+  }
+}
+
+let host: SyncHost | null = null;
+
+function getHost(): SyncHost {
+  if (host === null || !host.usable) host = new SyncHost();
+  return host;
+}
+
+/** Tells the worker to drop the connection of a sync client that was garbage-collected. */
+const finalizer = new FinalizationRegistry<{ host: SyncHost; client: number }>(({ host: h, client }) => {
+  if (h.usable) h.post({ id: 0, op: 'drop', client, args: [] });
+});
+
+function notInTask(fn: string): void {
+  if (kernel.current !== null) {
+    throw new Error(`${fn}: the sync client blocks the thread and would freeze the copas scheduler; `
+      + 'inside a copas task use websocket.client.copas (with yield*) instead');
+  }
+}
+
+function rethrow(reply: SyncReply): never {
+  const e = reply.error as { name: string; message: string; stack?: string };
+  const err = e.name === 'TypeError' ? new TypeError(e.message) : e.name === 'RangeError' ? new RangeError(e.message) : new Error(e.message);
+  throw err;
+}
+
+/**
+ * The sync WebSocket client: the copas client's interface as plain calls that block the calling thread
+ * until done (a worker thread runs the copas client; the caller waits on Atomics.wait). Same tuples, same
+ * error strings, same argument errors.
+ *
+ * Lua: `local client = websocket.client.sync({timeout = 2}); local ok, err = client:connect(url, 'echo')`
+ * TS:  `const client = websocket.client.sync({ timeout: 2 }); const [ok, err] = client.connect(url, 'echo')`
+ *
+ * Every call is bounded by `timeout` (as in the copas client); the wait itself is also bounded by that plus
+ * a margin, so a dead or stuck worker yields a 'closed' tuple instead of a hang. Without `timeout`, calls wait
+ * as long as the copas client would (receive: forever), unless the worker dies.
+ */
+export class SyncClient {
+  /** CONNECTING, OPEN, CLOSING or CLOSED, as of the last call's return. */
+  state: WebSocketState = 'CLOSED';
+  private readonly host: SyncHost;
+  private readonly id: number;
+  private readonly timeout: number;
+  private readonly closeTimeout: number;
+
+  constructor(options: ClientOptions = {}) {
+    notInTask('websocket.client.sync');
+    const o = checkClientOptions('websocket.client.sync', options);
+    this.timeout = o.timeout ?? Infinity;
+    this.closeTimeout = o.closeTimeout ?? 3;
+    this.host = getHost();
+    this.id = this.host.newClient(o);
+    finalizer.register(this, { host: this.host, client: this.id });
+  }
+
+  /** True while our close is sent and the peer's reply is awaited (lua-websockets' is_closing). */
+  get is_closing(): boolean {
+    return this.state === 'CLOSING';
+  }
+
+  /**
+   * Opens the connection: `[true, protocol, headers]` or `[null, err]` ('wrong state', 'bad protocol',
+   * 'connection refused', 'timeout', 'Websocket Handshake failed: ...'). A malformed URL throws.
+   */
+  connect(url: string, protocol?: string | string[]): WsConnectResult {
+    notInTask('connect');
+    if (typeof url !== 'string') throw argError('connect', 'url', "a WebSocket URL such as 'ws://host:port/path'", url);
+    try {
+      new URL(url);
+    } catch {
+      throw new Error(`Invalid URL: ${url}`);
+    }
+    if (protocol !== undefined && typeof protocol !== 'string' && !(Array.isArray(protocol) && protocol.every((p) => typeof p === 'string'))) {
+      throw argError('connect', 'protocol', 'a string or a list of strings', protocol);
+    }
+    // socket connect and the handshake read are each bounded by timeout
+    const r = this.call('connect', [url, protocol], 2 * this.timeout);
+    return (r ?? [null, 'closed']) as WsConnectResult;
+  }
+
+  /**
+   * Receives the next message: `[message, opcode]` (TEXT as string, BINARY as Buffer) or
+   * `[null, null, was_clean, code, reason]`; a timeout gives `[null, null, false, 1006, 'timeout']`.
+   */
+  receive(): WsReceiveResult {
+    notInTask('receive');
+    const r = this.call('receive', [], this.timeout + 2 * this.closeTimeout);
+    return (r ?? [null, null, false, 1006, 'closed']) as WsReceiveResult;
+  }
+
+  /** Sends a message (default TEXT): `[true]` or `[null, was_clean, code, reason]`. */
+  send(message: string | Uint8Array, opcode?: number): WsSendResult {
+    notInTask('send');
+    if (typeof message !== 'string' && !(message instanceof Uint8Array)) {
+      throw argError('send', 'message', 'a string or a Buffer', message);
+    }
+    if (opcode !== undefined && opcode !== TEXT && opcode !== BINARY) {
+      throw argError('send', 'opcode', 'websocket.TEXT (1) or websocket.BINARY (2)', opcode);
+    }
+    let r: unknown[] | null;
+    if (typeof message === 'string') {
+      r = this.call('send', [message, opcode, false], this.timeout);
+    } else {
+      const copy = new Uint8Array(message); // exactly the view's bytes, in a buffer of its own, moved to the worker
+      r = this.call('send', [copy.buffer, opcode, true], this.timeout, [copy.buffer]);
+    }
+    return (r ?? [null, false, 1006, 'closed']) as WsSendResult;
+  }
+
+  /** Sends a PING (payload up to 125 bytes); the PONG is consumed by receive. Returns like send. */
+  ping(data?: string | Uint8Array): WsSendResult {
+    notInTask('ping');
+    let r: unknown[] | null;
+    if (data instanceof Uint8Array) {
+      const copy = new Uint8Array(data);
+      r = this.call('ping', [copy.buffer, true], this.timeout, [copy.buffer]);
+    } else {
+      r = this.call('ping', [data, false], this.timeout);
+    }
+    return (r ?? [null, false, 1006, 'closed']) as WsSendResult;
+  }
+
+  /** Starts the closing handshake and waits for the reply: `[was_clean, code, reason]`. */
+  close(code = 1000, reason = ''): WsCloseResult {
+    notInTask('close');
+    checkCloseArguments(code, reason);
+    const r = this.call('close', [code, reason], this.timeout + 2 * this.closeTimeout);
+    return (r ?? [false, 1006, 'closed']) as WsCloseResult;
+  }
+
+  private call(op: SyncRequest['op'], args: unknown[], bound: number, transfer?: ArrayBuffer[]): unknown[] | null {
+    const reply = this.host.call(this.id, op, args, bound + SAFETY_MARGIN, transfer);
+    if (reply === null) {
+      // no answer in time (or the worker died): this connection is given up
+      if (this.host.usable) this.host.post({ id: 0, op: 'drop', client: this.id, args: [] });
+      this.state = 'CLOSED';
+      return null;
+    }
+    if (reply.state !== undefined) this.state = reply.state as WebSocketState;
+    if (reply.error !== undefined) rethrow(reply);
+    const result = reply.result as unknown[];
+    if (reply.bin === true) result[0] = Buffer.from(result[0] as ArrayBuffer);
+    return result;
+  }
+}
+
+/** `websocket.client.sync(options)` / `websocket.client.new(options)`. */
+export function createSyncClient(options?: ClientOptions): SyncClient {
+  return new SyncClient(options);
+}

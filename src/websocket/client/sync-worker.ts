@@ -1,0 +1,141 @@
+/**
+ * The worker half of `websocket.client.sync`: runs the copas scheduler and one CopasClient per sync client
+ * (the very same client code, no second protocol implementation). Loaded by the eval stub in sync-client.ts,
+ * from src/*.ts under ts-node or from dist/*.js.
+ *
+ * Protocol (one MessagePort, see sync-client.ts):
+ *   caller -> worker  { id, op, client, args }           op: new | connect | send | receive | close | ping | drop
+ *   worker -> caller  { id, result, state, bin? } or { id, error: { name, message, stack }, state }
+ * After posting a reply the worker bumps signal[SEQ] and notifies it: the caller, blocked in Atomics.wait,
+ * wakes up and takes the reply with receiveMessageOnPort. Binary payloads go as transferred ArrayBuffers.
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { kernel, type TaskGenerator } from '../../scheduler';
+import { CopasClient, type ClientOptions } from './copas-client';
+
+/** Indices into the shared Int32Array. */
+export const SEQ = 0;
+export const DEAD = 1;
+export const READY = 2;
+
+/** A request from the calling thread. */
+export interface SyncRequest {
+  id: number;
+  op: 'new' | 'connect' | 'send' | 'receive' | 'close' | 'ping' | 'drop';
+  client: number;
+  args: unknown[];
+}
+
+/** A reply to the calling thread. */
+export interface SyncReply {
+  id: number;
+  result?: unknown[];
+  /** result[0] is an ArrayBuffer that stands for a Buffer. */
+  bin?: boolean;
+  error?: { name: string; message: string; stack?: string };
+  state?: string;
+}
+
+interface WorkerData {
+  sab: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+function serveSyncClients(data: WorkerData): void {
+  const signal = new Int32Array(data.sab);
+  const port = data.port;
+  const clients = new Map<number, CopasClient>();
+  const broken = new Map<number, unknown>();
+
+  const reply = (msg: SyncReply, transfer?: ArrayBuffer[]): void => {
+    port.postMessage(msg, transfer ?? []);
+    Atomics.add(signal, SEQ, 1);
+    Atomics.notify(signal, SEQ);
+  };
+  const errorReply = (id: number, err: unknown, state?: string): void => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    reply({ id, error: { name: e.name, message: e.message, stack: e.stack }, state });
+  };
+
+  function* runOp(req: SyncRequest, client: CopasClient): TaskGenerator<void> {
+    let result: unknown[];
+    try {
+      const a = req.args;
+      switch (req.op) {
+        case 'connect':
+          result = yield* client.connect(a[0] as string, a[1] as string | string[] | undefined);
+          break;
+        case 'send':
+          result = yield* client.send(a[2] === true ? Buffer.from(a[0] as ArrayBuffer) : (a[0] as string), a[1] as number | undefined);
+          break;
+        case 'receive':
+          result = yield* client.receive();
+          break;
+        case 'close':
+          result = yield* client.close(a[0] as number | undefined, a[1] as string | undefined);
+          break;
+        case 'ping':
+          result = yield* client.ping(a[1] === true ? Buffer.from(a[0] as ArrayBuffer) : (a[0] as string | undefined));
+          break;
+        default:
+          throw new Error(`websocket.client.sync: unknown operation ${String(req.op)}`);
+      }
+    } catch (err) {
+      errorReply(req.id, err, client.state);
+      return;
+    }
+    const first = result[0];
+    if (Buffer.isBuffer(first)) {
+      // a fresh ArrayBuffer of exactly the message: moved, not cloned, to the caller
+      const ab = new ArrayBuffer(first.length);
+      new Uint8Array(ab).set(first);
+      result[0] = ab;
+      reply({ id: req.id, result, bin: true, state: client.state }, [ab]);
+    } else {
+      reply({ id: req.id, result, state: client.state });
+    }
+  }
+
+  port.on('message', (req: SyncRequest) => {
+    if (req.op === 'new') {
+      try {
+        clients.set(req.client, new CopasClient(req.args[0] as ClientOptions));
+      } catch (err) {
+        broken.set(req.client, err);
+      }
+      return;
+    }
+    if (req.op === 'drop') {
+      // the caller gave up on this client (GC, or a call past its safety bound): end its connection
+      const c = clients.get(req.client);
+      clients.delete(req.client);
+      broken.delete(req.client);
+      if (c !== undefined && c.sock !== null) c.sock.close();
+      if (c !== undefined) c.state = 'CLOSED';
+      return;
+    }
+    const client = clients.get(req.client);
+    if (client === undefined) {
+      errorReply(req.id, broken.get(req.client) ?? new Error('websocket.client.sync: this client was dropped'));
+      return;
+    }
+    kernel.spawn(`websocket.client.sync#${req.client} ${req.op}`, runOp, [req, client]);
+    if (!kernel.running) void kernel.loop();
+  });
+
+  // a crash of this thread must not leave the caller waiting: mark it dead and wake it
+  process.on('uncaughtException', (err) => {
+    Atomics.store(signal, DEAD, 1);
+    try { port.postMessage({ id: -1, error: { name: err.name, message: err.message, stack: err.stack } }); } catch { /* closed */ }
+    Atomics.add(signal, SEQ, 1);
+    Atomics.notify(signal, SEQ);
+    process.exit(1);
+  });
+
+  Atomics.store(signal, READY, 1);
+  Atomics.notify(signal, SEQ);
+}
+
+if (workerData !== null && typeof workerData === 'object' && (workerData as { syncClientWorker?: boolean }).syncClientWorker === true) {
+  serveSyncClients(workerData as WorkerData);
+}
