@@ -26,16 +26,16 @@ describe('examples/test-server in Chromium', () => {
     const b = await browser.newPage();
     await a.goto(url);
     await b.goto(url);
-    await a.waitForFunction(() => Number(document.getElementById('number')?.textContent) >= 5);
+    await a.waitForFunction("Number(document.getElementById('number').textContent) >= 5");
     await a.click('#reset');
-    await a.waitForFunction(() => Number(document.getElementById('number')?.textContent) < 5);
-    await b.waitForFunction(() => document.getElementById('mirror-status')?.textContent === 'connected');
-    await a.waitForFunction(() => document.getElementById('mirror-status')?.textContent === 'connected');
+    await a.waitForFunction("Number(document.getElementById('number').textContent) < 5");
+    await b.waitForFunction("document.getElementById('mirror-status').textContent === 'connected'");
+    await a.waitForFunction("document.getElementById('mirror-status').textContent === 'connected'");
     // a stroke drawn in page a reaches page b through the server's broadcast
-    const received = b.evaluate(() => new Promise<string>((resolve) => {
-      const ws = new WebSocket(`ws://${location.host}/`, 'lws-mirror-protocol');
+    const received = b.evaluate(`new Promise((resolve) => {
+      const ws = new WebSocket('ws://' + location.host + '/', 'lws-mirror-protocol');
       ws.onmessage = (e) => resolve(String(e.data));
-    }));
+    })`) as Promise<string>;
     await new Promise((r) => setTimeout(r, 200));
     const box = await a.locator('#canvas').boundingBox();
     if (box === null) throw new Error('no canvas');
