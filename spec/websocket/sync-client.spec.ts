@@ -6,6 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copas, websocket, type ClientOptions } from '../../src';
+import { syncClientInternals } from '../../src/websocket/client/sync-client';
 import {
   closedPort, normConnect, runCopas, runSync, startServers, stopServers, thrown,
   type Scenario, type ServerPorts,
@@ -257,5 +258,39 @@ describe('websocket.client.sync: bad use', () => {
     expect(sc.receive()).toEqual(['alive', 1]);
     expect(sc.close()).toEqual([true, 1000, '']);
     void cc;
+  });
+});
+
+describe('websocket.client.sync: a stuck or dead worker never hangs the caller', () => {
+  it('a call past timeout + margin gives up with a closed tuple; the client can connect again', () => {
+    const c = websocket.client.sync({ timeout: 0.2, closeTimeout: 0.1 });
+    expect(c.connect(url(ports), 'echo')[0]).toBe(true);
+    const t0 = Date.now();
+    expect(syncClientInternals(c).stallThenReceive(7)).toEqual([null, null, false, 1006, 'closed']);
+    const waited = (Date.now() - t0) / 1000;
+    expect(waited).toBeGreaterThan(5);
+    expect(waited).toBeLessThan(6.5);
+    expect(c.state).toBe('CLOSED');
+    expect(c.send('x')).toEqual([null, false, 1006, 'wrong state']); // waits out the stall, then answers
+    expect(c.connect(url(ports), 'echo')[0]).toBe(true);
+    expect(c.send('again')).toEqual([true]);
+    expect(c.receive()).toEqual(['again', 1]);
+    expect(c.close()).toEqual([true, 1000, '']);
+  });
+
+  it('a worker that dies while the caller waits wakes it with a closed tuple; new clients get a new worker', () => {
+    const c = websocket.client.sync({ timeout: 5 });
+    expect(c.connect(url(ports), 'echo')[0]).toBe(true);
+    const t0 = Date.now();
+    expect(syncClientInternals(c).crashThenReceive()).toEqual([null, null, false, 1006, 'closed']);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(c.send('x')).toEqual([null, false, 1006, 'closed']);
+    expect(c.close()).toEqual([false, 1006, 'closed']);
+    const d = websocket.client.sync({ timeout: 5 });
+    expect(syncClientInternals(d).worker).not.toBe(syncClientInternals(c).worker);
+    expect(d.connect(url(ports), 'echo')[0]).toBe(true);
+    expect(d.send('new worker')).toEqual([true]);
+    expect(d.receive()).toEqual(['new worker', 1]);
+    expect(d.close()).toEqual([true, 1000, '']);
   });
 });

@@ -111,6 +111,8 @@ export class Kernel {
     const task = this.currentOrThrow('copas.pauseforever');
     task.state = TaskState.Lethargic;
     this.lethargic++;
+    // Held by nothing while it sleeps: a task nobody can wake any more is garbage, as a Lua coroutine is.
+    this.tasks.delete(task);
     yield SUSPEND;
   }
 
@@ -202,7 +204,7 @@ export class Kernel {
         task.results = [false, value instanceof Error ? value.message : String(value)];
       }
     }
-    if (!ok) this.reportError(value, task, task.socket);
+    if (!ok && task.reportErrors) this.reportError(value, task, task.socket);
     const fin = task.finalizers;
     if (fin !== null) {
       task.finalizers = null;
@@ -392,6 +394,7 @@ export class Kernel {
         break;
       case TaskState.Lethargic:
         this.lethargic--;
+        this.tasks.add(task);
         break;
       case TaskState.Ready:
         task.epoch++; // its ready-list entry goes stale

@@ -34,6 +34,7 @@ export function* awaitPromise<T>(promise: PromiseLike<T> | T): TaskGenerator<T> 
 export function run<A extends unknown[], T>(fn: TaskFunction<A, T>, ...args: A): Promise<T> {
   checkGeneratorFunction('copas.run', 'fn', fn);
   const task = kernel.spawn(undefined, fn, args);
+  task.reportErrors = false; // the rejected Promise carries the error
   const result = new Promise<T>((resolve, reject) => {
     (task.finalizers ??= []).push(() => {
       const r = task.results;

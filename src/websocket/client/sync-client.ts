@@ -136,7 +136,7 @@ function getHost(): SyncHost {
 
 /** Tells the worker to drop the connection of a sync client that was garbage-collected. */
 const finalizer = new FinalizationRegistry<{ host: SyncHost; client: number }>(({ host: h, client }) => {
-  if (h.usable) h.post({ id: 0, op: 'drop', client, args: [] });
+  if (h.usable) h.post({ id: 0, op: 'drop', client, args: [true] });
 });
 
 function notInTask(fn: string): void {
@@ -261,7 +261,7 @@ export class SyncClient {
     const reply = this.host.call(this.id, op, args, bound + SAFETY_MARGIN, transfer);
     if (reply === null) {
       // no answer in time (or the worker died): this connection is given up
-      if (this.host.usable) this.host.post({ id: 0, op: 'drop', client: this.id, args: [] });
+      if (this.host.usable) this.host.post({ id: 0, op: 'drop', client: this.id, args: [false] });
       this.state = 'CLOSED';
       return null;
     }
@@ -273,7 +273,25 @@ export class SyncClient {
   }
 }
 
-/** `websocket.client.sync(options)` / `websocket.client.new(options)`. */
-export function createSyncClient(options?: ClientOptions): SyncClient {
-  return new SyncClient(options);
+/**
+ * @internal For specs: the worker of a sync client and a way to make it stall (busy, no reply) or crash,
+ * then wait for a reply as a call would. Not part of the API.
+ */
+export function syncClientInternals(client: SyncClient): {
+  worker: Worker;
+  stallThenReceive(seconds: number): WsReceiveResult;
+  crashThenReceive(): WsReceiveResult;
+} {
+  const c = client as unknown as { host: SyncHost; id: number; receive(): WsReceiveResult };
+  return {
+    worker: c.host.worker,
+    stallThenReceive(seconds) {
+      c.host.post({ id: 0, op: 'test-stall', client: c.id, args: [seconds] });
+      return c.receive();
+    },
+    crashThenReceive() {
+      c.host.post({ id: 0, op: 'test-crash', client: c.id, args: [] });
+      return c.receive();
+    },
+  };
 }

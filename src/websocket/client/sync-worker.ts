@@ -21,7 +21,7 @@ export const READY = 2;
 /** A request from the calling thread. */
 export interface SyncRequest {
   id: number;
-  op: 'new' | 'connect' | 'send' | 'receive' | 'close' | 'ping' | 'drop';
+  op: 'new' | 'connect' | 'send' | 'receive' | 'close' | 'ping' | 'drop' | 'test-stall' | 'test-crash';
   client: number;
   args: unknown[];
 }
@@ -106,12 +106,26 @@ function serveSyncClients(data: WorkerData): void {
       return;
     }
     if (req.op === 'drop') {
-      // the caller gave up on this client (GC, or a call past its safety bound): end its connection
+      // the caller gave up on this connection (a call past its safety bound: args[0] false, the client
+      // stays, CLOSED) or on the whole client (garbage-collected: args[0] true)
       const c = clients.get(req.client);
-      clients.delete(req.client);
-      broken.delete(req.client);
+      if (req.args[0] === true) {
+        clients.delete(req.client);
+        broken.delete(req.client);
+      }
       if (c !== undefined && c.sock !== null) c.sock.close();
       if (c !== undefined) c.state = 'CLOSED';
+      return;
+    }
+    if (req.op === 'test-stall') {
+      // specs only: keep this thread busy (no reply), to show the caller's safety bound
+      const until = Date.now() + (req.args[0] as number) * 1000;
+      while (Date.now() < until) { /* busy */ }
+      return;
+    }
+    if (req.op === 'test-crash') {
+      // specs only: an uncaught error in this thread while the caller waits
+      setImmediate(() => { throw new Error('sync worker crash (test)'); });
       return;
     }
     const client = clients.get(req.client);
