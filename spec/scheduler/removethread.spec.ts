@@ -80,3 +80,15 @@ describe('copas.removethread (tests/removethread.lua)', () => {
     expect(copas.status()).toMatchObject({ timer: 0, inactive: 0, read: 0, active: 0 });
   });
 });
+
+describe('cancelall and tasks sleeping forever', () => {
+  it('ends a task in pauseforever with return(), so its finally runs, though the dispatcher holds it only weakly', async () => {
+    let cleaned = false;
+    copas.addthread(function* () {
+      try { yield* copas.pauseforever(); } finally { cleaned = true; }
+    });
+    copas.addthread(function* () { yield* copas.pause(0.01); copas.cancelall(); });
+    await copas.loop();
+    expect(cleaned).toBe(true);
+  });
+});

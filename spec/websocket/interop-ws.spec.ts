@@ -78,7 +78,7 @@ describe('our copas client against a ws server', () => {
 
   it('selects the sub-protocol the ws server picks, given as a string or a list', async () => {
     const { wss, url } = await wsServer({
-      handleProtocols: (offered: Set<string>) => ['echo', 'chat'].find((p) => offered.has(p)) ?? false,
+      handleProtocols: (offered: Set<string>) => [...offered].find((p) => p === 'echo' || p === 'chat') ?? false,
     });
     const seen: string[] = [];
     wss.on('connection', (ws) => { seen.push(ws.protocol); ws.close(1000); });
@@ -160,16 +160,28 @@ describe('our copas client against a ws server', () => {
 });
 
 describe('our copas server against a ws client', () => {
+  /** Opens a ws client; messages are queued from the start (one may arrive in the same chunk as the 101). */
   function openWs(url: string, protocols?: string | string[]): Promise<WebSocket> {
     const ws = new WebSocket(url, protocols);
+    const queue: Array<[Buffer, boolean]> = [];
+    const waiting: Array<(m: [Buffer, boolean]) => void> = [];
+    ws.on('message', (d, isBinary) => {
+      const w = waiting.shift();
+      if (w !== undefined) w([d as Buffer, isBinary]); else queue.push([d as Buffer, isBinary]);
+    });
+    inboxes.set(ws, () => {
+      const m = queue.shift();
+      return m !== undefined ? Promise.resolve(m) : new Promise((r) => waiting.push(r));
+    });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(ws));
       ws.once('error', reject);
     });
   }
+  const inboxes = new Map<WebSocket, () => Promise<[Buffer, boolean]>>();
 
   function nextMessage(ws: WebSocket): Promise<[Buffer, boolean]> {
-    return new Promise((resolve) => ws.once('message', (d, isBinary) => resolve([d as Buffer, isBinary])));
+    return (inboxes.get(ws) as () => Promise<[Buffer, boolean]>)();
   }
 
   function closed(ws: WebSocket): Promise<[number, string]> {
@@ -226,7 +238,7 @@ describe('our copas server against a ws client', () => {
       expect((await nextMessage(ws))[0].toString()).toBe(greeting);
       const done = closed(ws);
       ws.close();
-      await done;
+      expect(await within(done, 3000, 'close')).toEqual([1005, '']);
     }
     expect(handledBy).toEqual([['b', 'b'], ['a', 'a'], ['b', 'b'], ['default', null], ['default', null]]);
     server.close();

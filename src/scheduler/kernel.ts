@@ -35,6 +35,9 @@ export class Kernel {
   readonly names = new WeakMap<object, string>();
   /** Every task that has not ended. */
   readonly tasks = new Set<Task>();
+  /** Tasks in pauseforever, held weakly; entries of collected tasks are pruned as the set doubles. */
+  private readonly sleepers = new Set<WeakRef<Task>>();
+  private sleepersPruneAt = 1024;
   /** Upper layers' teardown for copas.cancelall (the socket layer removes its servers). */
   readonly cancelHooks: Array<() => void> = [];
   defaultErrorHandler: ErrorHandler = (err, task, skt) => {
@@ -111,8 +114,11 @@ export class Kernel {
     const task = this.currentOrThrow('copas.pauseforever');
     task.state = TaskState.Lethargic;
     this.lethargic++;
-    // Held by nothing while it sleeps: a task nobody can wake any more is garbage, as a Lua coroutine is.
+    // Held only weakly while it sleeps: a task nobody can wake any more is garbage, as a Lua coroutine is;
+    // cancelall still reaches the live ones.
     this.tasks.delete(task);
+    this.sleepers.add(task.weakSelf ??= new WeakRef(task));
+    if (this.sleepers.size > this.sleepersPruneAt) this.pruneSleepers();
     yield SUSPEND;
   }
 
@@ -266,10 +272,17 @@ export class Kernel {
     }
   }
 
+  private pruneSleepers(): void {
+    for (const ref of this.sleepers) if (ref.deref() === undefined) this.sleepers.delete(ref);
+    this.sleepersPruneAt = Math.max(1024, this.sleepers.size * 2);
+  }
+
   /** copas.cancelall: ends every task (finally blocks run), drops every timer and hold, signals exit. */
   cancelall(): void {
     for (const hook of this.cancelHooks) hook();
-    for (const task of [...this.tasks]) this.removethread(task);
+    const live = [...this.tasks];
+    for (const ref of this.sleepers) { const t = ref.deref(); if (t !== undefined) live.push(t); }
+    for (const task of live) this.removethread(task);
     for (const e of this.heap.clear()) {
       if (e instanceof Task) this.unpark(e); // a task a finally block put to sleep
     }
@@ -395,6 +408,7 @@ export class Kernel {
       case TaskState.Lethargic:
         this.lethargic--;
         this.tasks.add(task);
+        if (task.weakSelf !== null) this.sleepers.delete(task.weakSelf);
         break;
       case TaskState.Ready:
         task.epoch++; // its ready-list entry goes stale

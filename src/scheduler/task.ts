@@ -63,6 +63,8 @@ export class Task<T = unknown> implements HeapEntry {
   socket: unknown = undefined;
   /** @internal run once when it ends, however it ends (autoclose, listeners). */
   finalizers: Array<() => void> | null = null;
+  /** @internal a weak reference to itself, made once, while it sleeps forever. */
+  weakSelf: WeakRef<Task> | null = null;
   /** @internal false when someone else takes its error (copas.run rejects its Promise instead). */
   reportErrors = true;
   /** @internal tasks blocked in get(). */

@@ -1,0 +1,362 @@
+/**
+ * bench/websocket: the fair WebSocket benchmark (issue 7).   npm run bench
+ *
+ * Servers, each in its own process (bench/websocket/server.ts): copas-ts (the README's generator echo handler),
+ * `ws` without bufferutil (WS_NO_BUFFER_UTIL=1), `ws` with bufferutil, and a length-prefixed node:net echo that
+ * writes once per message (the floor). One load generator (bench/websocket/load.ts, plain node:net) in its own
+ * process; with taskset the servers run on one core and the load on another. Every server child is started
+ * through `sh -c 'ulimit -n ...; exec ...'` so 10,000 connections fit.
+ *
+ * Scenarios: 32-byte TEXT with 1 connection x 1 in flight (latency p50/p99), 1 x 100, 50 x 100; 64 KiB BINARY
+ * 1 x 16 (MB/s); 10,000 idle connections (RSS and heap per connection after GC, connections opened per second;
+ * a fresh server process per measurement). Each scenario runs ROUNDS times interleaved (A B C D A B C D ...);
+ * cells are medians with min-max. Throughput is also given per second of the server's CPU (/proc/<pid>/stat).
+ *
+ * Output: a markdown table of ratios against ws and against node:net, printed and written to
+ * bench/results/websocket.md, and an SVG bar chart of the same in bench/results/websocket.svg.
+ *
+ * Environment: BENCH_ROUNDS (5), BENCH_MS (2000), BENCH_WARM_MS (300), BENCH_IDLE (10000), BENCH_ONLY (comma
+ * list of scenario ids), BENCH_SERVERS (comma list of server ids), COPAS_LIB (copas-ts build the copas server
+ * loads; default src/), BENCH_COPAS_NODE_ARGS (extra node args for the copas server, e.g. --cpu-prof),
+ * BENCH_OUT (results directory; default bench/results), BENCH_SERVER_CPU / BENCH_LOAD_CPU (cores for taskset).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const RUN_MS = Number(process.env.BENCH_MS ?? 2000);
+const WARM_MS = Number(process.env.BENCH_WARM_MS ?? 300);
+const IDLE_N = Number(process.env.BENCH_IDLE ?? 10000);
+const OUT_DIR = path.resolve(process.env.BENCH_OUT ?? path.join(ROOT, 'bench/results'));
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
+const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
+
+// ---- servers and scenarios ---------------------------------------------------------------------------------
+
+interface ServerDef { id: string; label: string; kind: 'copas' | 'ws' | 'net'; load: 'ws' | 'net'; env: NodeJS.ProcessEnv; nodeArgs: string[] }
+
+const ALL_SERVERS: ServerDef[] = [
+  { id: 'copas', label: 'copas-ts', kind: 'copas', load: 'ws', env: {}, nodeArgs: (process.env.BENCH_COPAS_NODE_ARGS ?? '').split(' ').filter(Boolean) },
+  { id: 'ws', label: 'ws', kind: 'ws', load: 'ws', env: { WS_NO_BUFFER_UTIL: '1' }, nodeArgs: [] },
+  { id: 'wsbu', label: 'ws+bufferutil', kind: 'ws', load: 'ws', env: {}, nodeArgs: [] },
+  { id: 'net', label: 'node:net', kind: 'net', load: 'net', env: {}, nodeArgs: [] },
+];
+const SERVERS = process.env.BENCH_SERVERS ? ALL_SERVERS.filter((s) => process.env.BENCH_SERVERS!.split(',').includes(s.id)) : ALL_SERVERS;
+
+interface Scenario { id: string; title: string; conns: number; inflight: number; size: number; binary: boolean }
+
+const THROUGHPUT: Scenario[] = [
+  { id: 'text-1x1', title: '32 B text, 1 conn x 1 in flight', conns: 1, inflight: 1, size: 32, binary: false },
+  { id: 'text-1x100', title: '32 B text, 1 conn x 100 in flight', conns: 1, inflight: 100, size: 32, binary: false },
+  { id: 'text-50x100', title: '32 B text, 50 conns x 100 in flight', conns: 50, inflight: 100, size: 32, binary: false },
+  { id: 'bin64k-1x16', title: '64 KiB binary, 1 conn x 16 in flight', conns: 1, inflight: 16, size: 65536, binary: true },
+];
+const IDLE_ID = 'idle';
+
+// ---- child processes ---------------------------------------------------------------------------------------
+
+let hasTaskset = false;
+try { execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }); hasTaskset = true; } catch { /* absent */ }
+const cores = os.cpus().length;
+const pin = hasTaskset && cores >= 2;
+const SERVER_CPU = process.env.BENCH_SERVER_CPU ?? '0';
+const LOAD_CPU = process.env.BENCH_LOAD_CPU ?? '1';
+
+class Child {
+  readonly proc: ChildProcess;
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  private listeners: Array<(m: any) => void> = [];
+  readonly exited: Promise<number | null>;
+
+  constructor(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[], cpu: string) {
+    const cmd = [...(pin ? ['taskset', '-c', cpu] : []), process.execPath, '--expose-gc', ...nodeArgs, ...TS_NODE, script, ...args];
+    // Raise the fd limit in the child: as high as 65535 when the hard limit allows, else to the hard limit.
+    this.proc = spawn('sh', ['-c', 'ulimit -n 65535 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"', name, ...cmd], {
+      cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.proc.on('message', (m: any) => {
+      if (typeof m === 'object' && m !== null && typeof m.id === 'number' && this.pending.has(m.id)) {
+        const p = this.pending.get(m.id)!;
+        this.pending.delete(m.id);
+        if (m.error !== undefined) p.reject(new Error(m.error)); else p.resolve(m.result);
+        return;
+      }
+      const ls = this.listeners;
+      this.listeners = [];
+      for (const l of ls) l(m);
+    });
+    this.exited = new Promise((r) => this.proc.on('exit', (code) => r(code)));
+  }
+
+  /** The next unsolicited message (ready, mem). */
+  next(timeoutMs = 60000): Promise<any> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('child did not answer')), timeoutMs);
+      this.listeners.push((m) => { clearTimeout(t); resolve(m); });
+    });
+  }
+
+  request(cmd: string, params?: object): Promise<any> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.proc.send({ cmd, id, params });
+    });
+  }
+
+  async mem(): Promise<{ mem: { rss: number; heapUsed: number; external: number; arrayBuffers: number }; conns: number }> {
+    const p = this.next();
+    this.proc.send({ cmd: 'mem' });
+    return p;
+  }
+
+  async stop(): Promise<void> {
+    if (this.proc.exitCode !== null) return;
+    try { this.proc.send({ cmd: 'exit' }); } catch { /* gone */ }
+    const t = setTimeout(() => this.proc.kill('SIGKILL'), 10000);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
+
+interface Running { def: ServerDef; child: Child; port: number; pid: number; bufferutil: boolean }
+
+async function startServer(def: ServerDef): Promise<Running> {
+  const child = new Child(`bench-${def.id}`, 'bench/websocket/server.ts', [def.kind], def.env, def.nodeArgs, SERVER_CPU);
+  const m = await child.next();
+  if (!m.ready) throw new Error(`server ${def.id} did not start`);
+  if (def.id === 'wsbu' && !m.bufferutil) throw new Error('ws+bufferutil: bufferutil was not loaded (npm install --save-dev bufferutil)');
+  if (def.id === 'ws' && m.bufferutil) throw new Error('ws: bufferutil was loaded although WS_NO_BUFFER_UTIL=1');
+  return { def, child, port: m.port, pid: m.pid, bufferutil: m.bufferutil };
+}
+
+// ---- measuring ---------------------------------------------------------------------------------------------
+
+interface RunResult { msgs: number; seconds: number; cpuSeconds: number; bytes: number; p50: number; p99: number; errors: number; firstError: string; lost: number }
+interface IdleResult { rssPerConn: number; heapPerConn: number; externalPerConn: number; connsPerSec: number }
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+
+const results = new Map<string, Map<string, number[]>>(); // metric -> server -> values
+function record(metric: string, server: string, v: number): void {
+  let m = results.get(metric);
+  if (m === undefined) { m = new Map(); results.set(metric, m); }
+  let a = m.get(server);
+  if (a === undefined) { a = []; m.set(server, a); }
+  a.push(v);
+}
+
+async function throughput(load: Child, servers: Running[], sc: Scenario): Promise<void> {
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const s of servers) {
+      const res: RunResult = await load.request('run', {
+        kind: s.def.load, port: s.port, serverPid: s.pid, conns: sc.conns, inflight: sc.inflight, size: sc.size,
+        binary: sc.binary, warmMs: WARM_MS, runMs: RUN_MS,
+      });
+      if (res.errors > 0 || res.msgs === 0) throw new Error(`${sc.id} on ${s.def.label}: ${res.errors} errors, ${res.msgs} echoes: ${res.firstError}`);
+      const rate = res.msgs / res.seconds;
+      const perCpu = res.msgs / res.cpuSeconds;
+      if (sc.binary) {
+        record(`${sc.id}:MB/s`, s.def.id, res.bytes / res.seconds / 1e6);
+        record(`${sc.id}:MB/cpu-s`, s.def.id, res.bytes / res.cpuSeconds / 1e6);
+      } else {
+        record(`${sc.id}:msgs/s`, s.def.id, rate);
+        record(`${sc.id}:msgs/cpu-s`, s.def.id, perCpu);
+      }
+      if (sc.id === 'text-1x1' || sc.id === 'text-50x100') {
+        record(`${sc.id}:p50`, s.def.id, res.p50);
+        record(`${sc.id}:p99`, s.def.id, res.p99);
+      }
+      const shown = sc.binary ? `${(res.bytes / res.seconds / 1e6).toFixed(0)} MB/s` : `${rate.toFixed(0)} msg/s`;
+      console.log(`  [${sc.id} #${r + 1}] ${s.def.label.padEnd(14)} ${shown.padStart(14)}  cpu ${(res.cpuSeconds / res.seconds * 100).toFixed(0).padStart(3)}%  p50 ${res.p50.toFixed(0)} us  p99 ${res.p99.toFixed(0)} us`);
+    }
+  }
+}
+
+async function idleScenario(load: Child, defs: ServerDef[]): Promise<void> {
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const def of defs) {
+      const s = await startServer(def); // a fresh process, so memory is that of the connections alone
+      await sleep(200);
+      const before = await s.child.mem();
+      const opened = await load.request('idle', { kind: def.load, port: s.port, n: IDLE_N, concurrency: 200 });
+      if (opened.errors > 0 || opened.opened !== IDLE_N) throw new Error(`idle on ${def.label}: opened ${opened.opened} of ${IDLE_N}: ${opened.firstError}`);
+      let after = await s.child.mem();
+      for (let i = 0; i < 50 && after.conns < IDLE_N; i++) { await sleep(100); after = await s.child.mem(); }
+      await sleep(300);
+      after = await s.child.mem();
+      if (after.conns !== IDLE_N) throw new Error(`idle on ${def.label}: the server holds ${after.conns} connections, expected ${IDLE_N}`);
+      const res: IdleResult = {
+        rssPerConn: (after.mem.rss - before.mem.rss) / IDLE_N,
+        heapPerConn: (after.mem.heapUsed - before.mem.heapUsed) / IDLE_N,
+        externalPerConn: (after.mem.external - before.mem.external) / IDLE_N,
+        connsPerSec: IDLE_N / opened.seconds,
+      };
+      record(`${IDLE_ID}:rss`, def.id, res.rssPerConn / 1024);
+      record(`${IDLE_ID}:heap`, def.id, res.heapPerConn / 1024);
+      record(`${IDLE_ID}:conns/s`, def.id, res.connsPerSec);
+      console.log(`  [idle #${r + 1}] ${def.label.padEnd(14)} ${res.connsPerSec.toFixed(0).padStart(6)} conn/s  RSS ${(res.rssPerConn / 1024).toFixed(2)} KiB/conn  heap ${(res.heapPerConn / 1024).toFixed(2)} KiB/conn  external ${(res.externalPerConn / 1024).toFixed(2)} KiB/conn`);
+      await s.child.stop(); // the server closes first: TIME_WAIT stays on its side, not on our source ports
+      await load.request('closeIdle');
+      await sleep(300);
+    }
+  }
+}
+
+// ---- output ------------------------------------------------------------------------------------------------
+
+interface Row { metric: string; label: string; unit: string; lowerBetter: boolean }
+
+function rows(): Row[] {
+  const out: Row[] = [];
+  const add = (metric: string, label: string, unit: string, lowerBetter = false): void => { if (results.has(metric)) out.push({ metric, label, unit, lowerBetter }); };
+  for (const sc of THROUGHPUT) {
+    if (sc.binary) {
+      add(`${sc.id}:MB/s`, `${sc.title}`, 'MB/s');
+      add(`${sc.id}:MB/cpu-s`, `${sc.title}, per server CPU-s`, 'MB/CPU-s');
+    } else {
+      add(`${sc.id}:msgs/s`, `${sc.title}`, 'msg/s');
+      add(`${sc.id}:msgs/cpu-s`, `${sc.title}, per server CPU-s`, 'msg/CPU-s');
+    }
+    add(`${sc.id}:p50`, `${sc.title}, latency p50`, 'us', true);
+    add(`${sc.id}:p99`, `${sc.title}, latency p99`, 'us', true);
+  }
+  add(`${IDLE_ID}:rss`, `${IDLE_N} idle conns, RSS per conn`, 'KiB', true);
+  add(`${IDLE_ID}:heap`, `${IDLE_N} idle conns, heap per conn`, 'KiB', true);
+  add(`${IDLE_ID}:conns/s`, `${IDLE_N} idle conns, opened per second`, 'conn/s');
+  return out;
+}
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return 'n/a';
+  const a = Math.abs(v);
+  return a >= 1000 ? Math.round(v).toLocaleString('en-US') : a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+const med = (metric: string, server: string): number => median(results.get(metric)?.get(server) ?? []);
+const cell = (metric: string, server: string): string => {
+  const xs = results.get(metric)?.get(server);
+  if (!xs || xs.length === 0) return '-';
+  return `${fmt(median(xs))} (${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))})`;
+};
+const ratio = (metric: string, a: string, b: string): string => {
+  const x = med(metric, a) / med(metric, b);
+  return Number.isFinite(x) ? `${x.toFixed(2)}x` : '-';
+};
+
+function markdown(meta: string[]): string {
+  const lines: string[] = [];
+  lines.push('# WebSocket echo benchmark (issue 7)', '', ...meta.map((m) => `- ${m}`), '');
+  lines.push('## Ratios (medians; copas-ts / other). Higher is better for rates, lower for latency and memory (marked *)', '');
+  lines.push('| scenario | unit | copas-ts / ws | copas-ts / ws+bufferutil | copas-ts / node:net | ws / node:net |');
+  lines.push('|---|---|---:|---:|---:|---:|');
+  for (const r of rows()) {
+    lines.push(`| ${r.label}${r.lowerBetter ? ' *' : ''} | ${r.unit} | ${ratio(r.metric, 'copas', 'ws')} | ${ratio(r.metric, 'copas', 'wsbu')} | ${ratio(r.metric, 'copas', 'net')} | ${ratio(r.metric, 'ws', 'net')} |`);
+  }
+  lines.push('', `## Values: median (min-max) of ${ROUNDS} interleaved runs`, '');
+  lines.push(`| scenario | unit | ${SERVERS.map((s) => s.label).join(' | ')} |`);
+  lines.push(`|---|---|${SERVERS.map(() => '---:').join('|')}|`);
+  for (const r of rows()) lines.push(`| ${r.label}${r.lowerBetter ? ' *' : ''} | ${r.unit} | ${SERVERS.map((s) => cell(r.metric, s.id)).join(' | ')} |`);
+  return lines.join('\n') + '\n';
+}
+
+function esc(s: string): string { return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
+
+/** Grouped horizontal bars: each server's median relative to ws (ws = 1.0). */
+function svg(meta: string): string {
+  const rs = rows();
+  const colors: Record<string, string> = { copas: '#d9480f', ws: '#1c7ed6', wsbu: '#74c0fc', net: '#868e96' };
+  const barH = 11;
+  const groupGap = 14;
+  const labelW = 330;
+  const plotW = 470;
+  const top = 62;
+  const groupH = SERVERS.length * barH + groupGap;
+  const height = top + rs.length * groupH + 30;
+  const width = labelW + plotW + 90;
+  let maxR = 1;
+  for (const r of rs) for (const s of SERVERS) { const x = med(r.metric, s.id) / med(r.metric, 'ws'); if (Number.isFinite(x)) maxR = Math.max(maxR, x); }
+  maxR = Math.min(Math.ceil(maxR * 2) / 2, 4);
+  const X = (v: number): number => labelW + (Math.min(v, maxR) / maxR) * plotW;
+  const o: string[] = [];
+  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
+  o.push(`<rect width="100%" height="100%" fill="white"/>`);
+  o.push(`<text x="10" y="18" font-size="14" font-weight="bold">WebSocket echo: median relative to ws (= 1.0); * lower is better</text>`);
+  o.push(`<text x="10" y="34" fill="#555">${esc(meta)}</text>`);
+  let lx = 10;
+  for (const s of SERVERS) {
+    o.push(`<rect x="${lx}" y="42" width="10" height="10" fill="${colors[s.id]}"/><text x="${lx + 14}" y="51">${esc(s.label)}</text>`);
+    lx += 24 + s.label.length * 7;
+  }
+  for (let t = 0; t <= maxR + 1e-9; t += 0.5) {
+    const x = X(t);
+    o.push(`<line x1="${x}" y1="${top - 4}" x2="${x}" y2="${height - 24}" stroke="${t === 1 ? '#000' : '#ddd'}" stroke-width="${t === 1 ? 1.2 : 1}"/>`);
+    o.push(`<text x="${x}" y="${height - 10}" text-anchor="middle" fill="#555">${t.toFixed(1)}x</text>`);
+  }
+  rs.forEach((r, gi) => {
+    const y0 = top + gi * groupH;
+    o.push(`<text x="${labelW - 8}" y="${y0 + (SERVERS.length * barH) / 2 + 4}" text-anchor="end">${esc(r.label)}${r.lowerBetter ? ' *' : ''}</text>`);
+    SERVERS.forEach((s, si) => {
+      const v = med(r.metric, s.id) / med(r.metric, 'ws');
+      if (!Number.isFinite(v)) return;
+      const y = y0 + si * barH;
+      o.push(`<rect x="${labelW}" y="${y}" width="${(X(v) - labelW).toFixed(1)}" height="${barH - 2}" fill="${colors[s.id]}"><title>${esc(`${s.label}: ${fmt(med(r.metric, s.id))} ${r.unit}`)}</title></rect>`);
+      o.push(`<text x="${X(v) + 4}" y="${y + barH - 3}" font-size="9" fill="#333">${v.toFixed(2)}${v > maxR ? ' (clipped)' : ''}</text>`);
+    });
+  });
+  o.push('</svg>');
+  return o.join('\n') + '\n';
+}
+
+// ---- main --------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const load0 = os.loadavg();
+  let hard = 'unknown';
+  try { hard = execFileSync('sh', ['-c', 'ulimit -Hn']).toString().trim(); } catch { /* ignore */ }
+  console.log(`node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? '?'}), load average ${load0.map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(pin ? `taskset: servers on core ${SERVER_CPU}, load generator on core ${LOAD_CPU}` : 'taskset: not used (absent or one core)');
+  console.log(`fd hard limit ${hard}; ${ROUNDS} rounds, ${RUN_MS} ms runs after ${WARM_MS} ms warm-up`);
+  const load = new Child('bench-load', 'bench/websocket/load.ts', [], {}, [], LOAD_CPU);
+  const lr = await load.next();
+  if (!lr.ready) throw new Error('load generator did not start');
+  try {
+    const wanted = THROUGHPUT.filter((s) => ONLY === null || ONLY.includes(s.id));
+    if (wanted.length > 0) {
+      const servers: Running[] = [];
+      for (const d of SERVERS) servers.push(await startServer(d));
+      for (const sc of wanted) {
+        console.log(`${sc.title}:`);
+        await throughput(load, servers, sc);
+      }
+      for (const s of servers) await s.child.stop();
+    }
+    if (ONLY === null || ONLY.includes(IDLE_ID)) {
+      console.log(`${IDLE_N} idle connections:`);
+      await idleScenario(load, SERVERS);
+    }
+  } finally {
+    await load.stop();
+  }
+  const load1 = os.loadavg();
+  const meta = [
+    `${new Date().toISOString()}, node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? '?'}), ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
+    `load average (1/5/15 min) at start ${load0.map((x) => x.toFixed(2)).join(' ')}, at end ${load1.map((x) => x.toFixed(2)).join(' ')}`,
+    pin ? `servers pinned to core ${SERVER_CPU}, load generator to core ${LOAD_CPU} (taskset)` : 'no CPU pinning (taskset absent or one core)',
+    `${ROUNDS} interleaved rounds per scenario, ${RUN_MS} ms measured after ${WARM_MS} ms warm-up; CPU-s = the server process's utime+stime`,
+    `copas-ts: README generator echo handler (compression off)${process.env.COPAS_LIB ? `, COPAS_LIB=${process.env.COPAS_LIB}` : ' from src/'}; ws ${require('ws/package.json').version} perMessageDeflate false; node:net: length-prefixed, one write per message`,
+  ];
+  const md = markdown(meta);
+  console.log('\n' + md);
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.writeFileSync(path.join(OUT_DIR, 'websocket.md'), md);
+  fs.writeFileSync(path.join(OUT_DIR, 'websocket.svg'), svg(`load avg ${load0[0].toFixed(1)} -> ${load1[0].toFixed(1)} on ${cores} cores; ${ROUNDS} rounds; node ${process.version}`));
+  console.log(`written ${path.relative(process.cwd(), path.join(OUT_DIR, 'websocket.md'))} and websocket.svg`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
