@@ -17,7 +17,8 @@
  *
  * Environment: BENCH_ROUNDS (5), BENCH_MS (2000), BENCH_WARM_MS (300), BENCH_IDLE (10000), BENCH_ONLY (comma
  * list of scenario ids), BENCH_SERVERS (comma list of server ids), COPAS_LIB (copas-ts build the copas server
- * loads; default src/), BENCH_COPAS_NODE_ARGS (extra node args for the copas server, e.g. --cpu-prof),
+ * loads, already built, e.g. dist; default: src/ transpiled), COPAS_SRC (TypeScript sources to transpile instead of
+ * src/, e.g. a scratch copy's), BENCH_COPAS_NODE_ARGS (extra node args for the copas server, e.g. --cpu-prof),
  * BENCH_OUT (results directory; default bench/results), BENCH_SERVER_CPU / BENCH_LOAD_CPU (cores for taskset).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -32,7 +33,43 @@ const WARM_MS = Number(process.env.BENCH_WARM_MS ?? 300);
 const IDLE_N = Number(process.env.BENCH_IDLE ?? 10000);
 const OUT_DIR = path.resolve(process.env.BENCH_OUT ?? path.join(ROOT, 'bench/results'));
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
-const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
+
+// ---- plain JS for the children -----------------------------------------------------------------------------
+
+/**
+ * The children run plain JavaScript, not ts-node: the TypeScript compiler in a server process would add tens of
+ * MB of heap and code to the memory measured and show up in profiles. src/ (or COPAS_SRC) and the two child
+ * scripts are transpiled once (ts.transpileModule, what ts-node --transpile-only does) into a temp directory;
+ * packages (ws, bufferutil) resolve from the repository through NODE_PATH. COPAS_LIB instead names an already
+ * built copas-ts (e.g. dist/) that the copas server loads as is.
+ */
+const BUILD = fs.mkdtempSync(path.join(os.tmpdir(), 'copas-ts-bench-'));
+function transpileTree(from: string, to: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const ts = require('typescript');
+  const options = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, sourceMap: false };
+  const walk = (dir: string, out: string): void => {
+    fs.mkdirSync(out, { recursive: true });
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const f = path.join(dir, e.name);
+      if (e.isDirectory()) walk(f, path.join(out, e.name));
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
+        const js = ts.transpileModule(fs.readFileSync(f, 'utf8'), { compilerOptions: options, fileName: f }).outputText;
+        fs.writeFileSync(path.join(out, e.name.replace(/\.ts$/, '.js')), js);
+      }
+    }
+  };
+  if (fs.statSync(from).isDirectory()) walk(from, to);
+  else { fs.mkdirSync(to, { recursive: true }); const js = ts.transpileModule(fs.readFileSync(from, 'utf8'), { compilerOptions: options, fileName: from }).outputText; fs.writeFileSync(path.join(to, path.basename(from).replace(/\.ts$/, '.js')), js); }
+}
+transpileTree(path.resolve(process.env.COPAS_SRC ?? path.join(ROOT, 'src')), path.join(BUILD, 'src'));
+transpileTree(path.join(__dirname, 'server.ts'), path.join(BUILD, 'bench/websocket'));
+transpileTree(path.join(__dirname, 'load.ts'), path.join(BUILD, 'bench/websocket'));
+const CHILD_ENV: NodeJS.ProcessEnv = {
+  NODE_PATH: path.join(ROOT, 'node_modules'),
+  COPAS_LIB: process.env.COPAS_LIB ? path.resolve(process.env.COPAS_LIB) : path.join(BUILD, 'src'),
+};
+process.on('exit', () => fs.rmSync(BUILD, { recursive: true, force: true }));
 
 // ---- servers and scenarios ---------------------------------------------------------------------------------
 
@@ -73,10 +110,10 @@ class Child {
   readonly exited: Promise<number | null>;
 
   constructor(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[], cpu: string) {
-    const cmd = [...(pin ? ['taskset', '-c', cpu] : []), process.execPath, '--expose-gc', ...nodeArgs, ...TS_NODE, script, ...args];
+    const cmd = [...(pin ? ['taskset', '-c', cpu] : []), process.execPath, '--expose-gc', ...nodeArgs, path.join(BUILD, script), ...args];
     // Raise the fd limit in the child: as high as 65535 when the hard limit allows, else to the hard limit.
     this.proc = spawn('sh', ['-c', 'ulimit -n 65535 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"', name, ...cmd], {
-      cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      cwd: ROOT, env: { ...process.env, ...CHILD_ENV, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.proc.on('message', (m: any) => {
       if (typeof m === 'object' && m !== null && typeof m.id === 'number' && this.pending.has(m.id)) {
@@ -126,7 +163,7 @@ class Child {
 interface Running { def: ServerDef; child: Child; port: number; pid: number; bufferutil: boolean }
 
 async function startServer(def: ServerDef): Promise<Running> {
-  const child = new Child(`bench-${def.id}`, 'bench/websocket/server.ts', [def.kind], def.env, def.nodeArgs, SERVER_CPU);
+  const child = new Child(`bench-${def.id}`, 'bench/websocket/server.js', [def.kind], def.env, def.nodeArgs, SERVER_CPU);
   const m = await child.next();
   if (!m.ready) throw new Error(`server ${def.id} did not start`);
   if (def.id === 'wsbu' && !m.bufferutil) throw new Error('ws+bufferutil: bufferutil was not loaded (npm install --save-dev bufferutil)');
@@ -182,6 +219,10 @@ async function idleScenario(load: Child, defs: ServerDef[]): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
     for (const def of defs) {
       const s = await startServer(def); // a fresh process, so memory is that of the connections alone
+      // Warm-up: 200 connections opened and closed, so code compiled for the first ones is not counted.
+      await load.request('idle', { kind: def.load, port: s.port, n: 200, concurrency: 50 });
+      await load.request('closeIdle');
+      for (let i = 0; i < 50 && (await s.child.mem()).conns > 0; i++) await sleep(100);
       await sleep(200);
       const before = await s.child.mem();
       const opened = await load.request('idle', { kind: def.load, port: s.port, n: IDLE_N, concurrency: 200 });
@@ -322,7 +363,7 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? '?'}), load average ${load0.map((x) => x.toFixed(2)).join(' ')}`);
   console.log(pin ? `taskset: servers on core ${SERVER_CPU}, load generator on core ${LOAD_CPU}` : 'taskset: not used (absent or one core)');
   console.log(`fd hard limit ${hard}; ${ROUNDS} rounds, ${RUN_MS} ms runs after ${WARM_MS} ms warm-up`);
-  const load = new Child('bench-load', 'bench/websocket/load.ts', [], {}, [], LOAD_CPU);
+  const load = new Child('bench-load', 'bench/websocket/load.js', [], {}, [], LOAD_CPU);
   const lr = await load.next();
   if (!lr.ready) throw new Error('load generator did not start');
   try {
@@ -349,7 +390,7 @@ async function main(): Promise<void> {
     `load average (1/5/15 min) at start ${load0.map((x) => x.toFixed(2)).join(' ')}, at end ${load1.map((x) => x.toFixed(2)).join(' ')}`,
     pin ? `servers pinned to core ${SERVER_CPU}, load generator to core ${LOAD_CPU} (taskset)` : 'no CPU pinning (taskset absent or one core)',
     `${ROUNDS} interleaved rounds per scenario, ${RUN_MS} ms measured after ${WARM_MS} ms warm-up; CPU-s = the server process's utime+stime`,
-    `copas-ts: README generator echo handler (compression off)${process.env.COPAS_LIB ? `, COPAS_LIB=${process.env.COPAS_LIB}` : ' from src/'}; ws ${require('ws/package.json').version} perMessageDeflate false; node:net: length-prefixed, one write per message`,
+    `copas-ts: README generator echo handler (compression off)${process.env.COPAS_LIB ?  `, COPAS_LIB=${process.env.COPAS_LIB}` : ` from ${process.env.COPAS_SRC ?? 'src/'}`}; ws ${require('ws/package.json').version} perMessageDeflate false; node:net: length-prefixed, one write per message`,
   ];
   const md = markdown(meta);
   console.log('\n' + md);

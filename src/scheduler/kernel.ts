@@ -11,6 +11,10 @@ export interface CallbackEntry extends HeapEntry {
 
 type Entry = Task | CallbackEntry;
 
+const NEXT = 0;
+const RETURN = 1;
+const THROW = 2;
+
 /** How long one macrotask may keep stepping before it lets Node poll I/O (ms). */
 const STEP_BUDGET_MS = 2;
 
@@ -182,21 +186,8 @@ export class Kernel {
   }
 
   private terminate(task: Task): void {
-    const prev = this.current;
     task.cancelRequested = false;
-    this.current = task;
-    task.state = TaskState.Running;
-    let r: IteratorResult<unknown, unknown>;
-    try {
-      r = task.gen.return(undefined);
-    } catch (err) {
-      this.current = prev;
-      this.finish(task, false, err);
-      return;
-    }
-    this.current = prev;
-    if (r.done) this.finish(task, true, undefined);
-    else this.afterYield(task, r.value);
+    this.drive(task, RETURN, undefined);
   }
 
   private finish(task: Task, ok: boolean, value: unknown): void {
@@ -354,20 +345,26 @@ export class Kernel {
 
   private run(task: Task): void {
     if (this.trace !== null) this.trace(`resuming ${this.nameOf(task)}`);
-    this.current = task;
-    task.state = TaskState.Running;
     const v = task.resumeValue;
     task.resumeValue = undefined;
+    this.drive(task, NEXT, v);
+  }
+
+  /** Resumes the generator one way (next / return / throw) and deals with how it stopped. */
+  private drive(task: Task, how: typeof NEXT | typeof RETURN | typeof THROW, arg: unknown): void {
+    const prev = this.current;
+    this.current = task;
+    task.state = TaskState.Running;
     let r: IteratorResult<unknown, unknown>;
     try {
-      r = task.gen.next(v);
+      r = how === NEXT ? task.gen.next(arg) : how === RETURN ? task.gen.return(undefined) : task.gen.throw(arg);
     } catch (err) {
-      this.current = null;
+      this.current = prev;
       this.finish(task, false, err);
       return;
     }
-    this.current = null;
-    if (r.done === true) this.finish(task, true, r.value);
+    this.current = prev;
+    if (r.done === true) this.finish(task, true, how === RETURN ? undefined : r.value);
     else this.afterYield(task, r.value);
   }
 
@@ -375,18 +372,7 @@ export class Kernel {
   private afterYield(task: Task, value: unknown): void {
     if (value !== SUSPEND || task.state === TaskState.Running) {
       // Throw the explanation into the generator at its yield, so the user's stack points at the line.
-      this.current = task;
-      let r: IteratorResult<unknown, unknown>;
-      try {
-        r = task.gen.throw(misuseError(value));
-      } catch (err) {
-        this.current = null;
-        this.finish(task, false, err);
-        return;
-      }
-      this.current = null;
-      if (r.done === true) this.finish(task, true, r.value);
-      else this.afterYield(task, r.value);
+      this.drive(task, THROW, misuseError(value));
       return;
     }
     if (task.cancelRequested) {

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { gettime, kernel, TIMED_OUT, type Task, type TaskGenerator } from '../scheduler';
 import { argError, checkInteger, checkString } from '../util/args';
-import { ChunkQueue } from './chunk-queue';
+import { ChunkQueue } from '../util/chunk-queue';
 import { luaRange, toByteString, toBytes, type SocketData } from './data';
 import { luaSocketError } from './errors';
 import { toNodeTls, type TlsParams } from './tls-params';

@@ -13,6 +13,8 @@ import { DEAD, READY, SEQ, type SyncReply, type SyncRequest } from './sync-worke
  */
 const SAFETY_MARGIN = 5;
 const STARTUP_ALLOWANCE = 60;
+/** How long a call watches for a quick reply before it sleeps in Atomics.wait (ms). */
+const SPIN_MS = Number(process.env.COPAS_SYNC_CALLER_SPIN_MS ?? 0.05);
 
 /**
  * The code run by the worker: loads sync-worker next to this module, registering ts-node first when this
@@ -106,6 +108,7 @@ class SyncHost {
     const signal = this.signal;
     let deadline = performance.now() + bound * 1000;
     let booting = Atomics.load(signal, READY) === 0;
+    let spun = false;
     if (booting) deadline += STARTUP_ALLOWANCE * 1000;
     for (;;) {
       const seen = Atomics.load(signal, SEQ);
@@ -120,8 +123,16 @@ class SyncHost {
         booting = false;
         deadline = Math.min(deadline, performance.now() + bound * 1000);
       }
-      const left = deadline - performance.now();
+      const now = performance.now();
+      const left = deadline - now;
       if (left <= 0) return null;
+      if (!spun) {
+        // most replies come within microseconds: watch for them before sleeping on the futex
+        spun = true;
+        const until = now + SPIN_MS;
+        while (Atomics.load(signal, SEQ) === seen && performance.now() < until) { /* spin */ }
+        continue;
+      }
       Atomics.wait(signal, SEQ, seen, Math.min(left, 1000));
     }
   }

@@ -6,7 +6,7 @@
  * one chunk is handed out as a view without copying. Control frames (at most 125 bytes) are
  * handed out whole. State lives in fields; no closures, no per-frame objects besides payload views.
  */
-import { ChunkQueue } from './chunk-queue';
+import { ChunkQueue } from '../../util/chunk-queue';
 import { CLOSE_MESSAGE_TOO_BIG, CLOSE_PROTOCOL_ERROR } from './close-codes';
 import { applyMask } from './mask';
 import { BINARY, TEXT, isControl, isKnown } from './opcodes';

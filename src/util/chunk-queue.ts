@@ -1,6 +1,7 @@
 /**
- * The received bytes not yet parsed, kept as the list of chunks they arrived in so that a
- * frame lying inside one chunk can be handed out as a `subarray` without copying.
+ * Received bytes not yet consumed, kept as the list of chunks they arrived in, so that a read (a frame, a
+ * line, n bytes) lying inside one chunk is handed out as a `subarray` without copying. Used by the socket
+ * layer's receive buffer and by the WebSocket frame parser.
  */
 export class ChunkQueue {
   private chunks: Buffer[] = [];
@@ -8,6 +9,8 @@ export class ChunkQueue {
   private offset = 0;
   /** Number of unread bytes. */
   length = 0;
+  /** How far indexOf already looked without finding its byte: a line arriving in pieces is scanned once. */
+  private scanned = 0;
 
   /** Appends a chunk; the queue takes ownership (it may be unmasked in place later). */
   push(chunk: Buffer): void {
@@ -34,6 +37,7 @@ export class ChunkQueue {
 
   /** Removes and returns the next `n` bytes (n <= length): a view if they lie in one chunk. */
   take(n: number): Buffer {
+    if (n === 0) return EMPTY;
     const first = this.chunks[this.head];
     if (first.length - this.offset >= n) return this.takeContiguous(n);
     const out = Buffer.allocUnsafe(n);
@@ -76,16 +80,45 @@ export class ChunkQueue {
     }
   }
 
+  /** Offset of the first `byte` among the unread bytes, or -1. */
+  indexOf(byte: number): number {
+    let base = 0;
+    for (let k = this.head; k < this.chunks.length; k++) {
+      const c = this.chunks[k];
+      const from = k === this.head ? this.offset : 0;
+      const size = c.length - from;
+      if (base + size > this.scanned) {
+        const at = c.indexOf(byte, from + Math.max(0, this.scanned - base));
+        if (at >= 0) return base + at - from;
+      }
+      base += size;
+    }
+    this.scanned = base;
+    return -1;
+  }
+
+  /** Removes and returns everything unread. */
+  takeAll(): Buffer {
+    return this.length === 0 ? EMPTY : this.take(this.length);
+  }
+
+  /** Removes and returns the unread part of the first chunk as it arrived, or undefined when empty. */
+  shift(): Buffer | undefined {
+    return this.length === 0 ? undefined : this.takeContiguous(this.contiguous());
+  }
+
   /** Drops everything (after the connection failed, input is ignored). */
   clear(): void {
     this.chunks = [];
     this.head = 0;
     this.offset = 0;
     this.length = 0;
+    this.scanned = 0;
   }
 
   private advance(count: number): void {
     this.length -= count;
+    this.scanned = 0;
     this.offset += count;
     if (this.offset === this.chunks[this.head].length) {
       this.offset = 0;
@@ -100,3 +133,5 @@ export class ChunkQueue {
     }
   }
 }
+
+const EMPTY = Buffer.alloc(0);
