@@ -43,7 +43,7 @@ export class Kernel {
   private readonly sleepers = new Set<WeakRef<Task>>();
   private sleepersPruneAt = 1024;
   /** Upper layers' teardown for copas.cancelall (the socket layer removes its servers). */
-  readonly cancelHooks: Array<() => void> = [];
+  readonly cancelHooks = new Set<() => void>();
   defaultErrorHandler: ErrorHandler = (err, task, skt) => {
     console.error(this.gettraceback(err, task, skt));
   };
@@ -270,7 +270,7 @@ export class Kernel {
 
   /** copas.cancelall: ends every task (finally blocks run), drops every timer and hold, signals exit. */
   cancelall(): void {
-    for (const hook of this.cancelHooks) hook();
+    for (const hook of [...this.cancelHooks]) hook();
     const live = [...this.tasks];
     for (const ref of this.sleepers) { const t = ref.deref(); if (t !== undefined) live.push(t); }
     for (const task of live) this.removethread(task);

@@ -13,7 +13,7 @@ export const socketConfig = {
 };
 
 const registered = new Map<TcpServer, () => void>();
-kernel.cancelHooks.push(() => {
+kernel.cancelHooks.add(() => {
   for (const server of [...registered.keys()]) removeserver(server);
 });
 

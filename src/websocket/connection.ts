@@ -233,6 +233,12 @@ export class WebSocketConnection {
     return [wasClean, code, reason];
   }
 
+  /** @internal Drops the TCP connection at once without a close handshake (teardown). */
+  abort(): void {
+    this.sock?.destroy();
+    this.drop();
+  }
+
   /** Closes the socket and marks the connection CLOSED. */
   private drop(): void {
     const wasOpen = this.state !== 'CLOSED';

@@ -103,7 +103,14 @@ export class WebSocketServer {
     }
     this.httpServer.on('upgrade', this.onUpgrade);
     kernel.hold();
+    kernel.cancelHooks.add(this.cancelHook);
   }
+
+  /** copas.cancelall (teardown): stop listening and drop every client at once, no handshake. */
+  private readonly cancelHook = (): void => {
+    this.close(true);
+    for (const c of this.clients) c.abort();
+  };
 
   private error(message: string): void {
     const onError = this.config.on_error ?? ((m: string) => console.log(m));
@@ -178,6 +185,7 @@ export class WebSocketServer {
   close(keep_clients?: boolean): void {
     if (this.closed) return;
     this.closed = true;
+    kernel.cancelHooks.delete(this.cancelHook);
     this.httpServer.off('upgrade', this.onUpgrade);
     if (!this.mounted) this.httpServer.close();
     kernel.release();
