@@ -35,6 +35,14 @@ function cpuSeconds(pid: number): number {
   } catch { return NaN; }
 }
 
+/** [ns on CPU, ns waiting on a run queue] of a process (/proc/<pid>/schedstat). */
+function schedstat(pid: number | 'self'): [number, number] {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ');
+    return [Number(f[0]) / 1e9, Number(f[1]) / 1e9];
+  } catch { return [NaN, NaN]; }
+}
+
 function payloadOf(size: number, binary: boolean): Buffer {
   const p = Buffer.allocUnsafe(size);
   let x = 0x9e3779b9;
@@ -122,6 +130,7 @@ async function run(p: RunParams): Promise<object> {
   let drained: (() => void) | null = null;
   const lat = new Float64Array(LAT_CAP);
   let latN = 0;
+  let reads = 0;
   const K = p.inflight;
   for (const s of socks) {
     let pos = 0; // offset inside the current expected echo frame
@@ -131,6 +140,7 @@ async function run(p: RunParams): Promise<object> {
     let outstanding = 0;
     s.on('error', (e) => { errors++; firstError ||= String(e); });
     s.on('data', (chunk: Buffer) => {
+      reads++;
       let off = 0;
       let done = 0;
       const len = chunk.length;
@@ -174,10 +184,16 @@ async function run(p: RunParams): Promise<object> {
   await sleep(p.warmMs);
   measuring = true;
   const cpu0 = cpuSeconds(p.serverPid);
+  const ss0 = schedstat(p.serverPid);
+  const ls0 = schedstat('self');
+  const reads0 = reads;
   const t0 = performance.now();
   await sleep(p.runMs);
   const t1 = performance.now();
   const cpu1 = cpuSeconds(p.serverPid);
+  const ss1 = schedstat(p.serverPid);
+  const ls1 = schedstat('self');
+  const readsIn = reads - reads0;
   measuring = false;
   stopping = true;
   if (outstandingTotal > 0 && errors === 0) {
@@ -192,6 +208,10 @@ async function run(p: RunParams): Promise<object> {
   return {
     msgs, seconds: (t1 - t0) / 1000, cpuSeconds: cpu1 - cpu0, bytes: msgs * p.size,
     p50: pct(0.5) * 1000, p99: pct(0.99) * 1000, errors, firstError, lost,
+    // diagnostics: is the server the side saturated? (seconds on CPU / waiting for a CPU, per second of run)
+    serverRun: (ss1[0] - ss0[0]) / ((t1 - t0) / 1000), serverWait: (ss1[1] - ss0[1]) / ((t1 - t0) / 1000),
+    loadRun: (ls1[0] - ls0[0]) / ((t1 - t0) / 1000), loadWait: (ls1[1] - ls0[1]) / ((t1 - t0) / 1000),
+    msgsPerRead: msgs / Math.max(1, readsIn),
   };
 }
 

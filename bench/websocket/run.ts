@@ -18,7 +18,8 @@
  * Environment: BENCH_ROUNDS (5), BENCH_MS (2000), BENCH_WARM_MS (300), BENCH_IDLE (10000), BENCH_ONLY (comma
  * list of scenario ids), BENCH_SERVERS (comma list of server ids), COPAS_LIB (copas-ts build the copas server
  * loads, already built, e.g. dist; default: src/ transpiled), COPAS_SRC (TypeScript sources to transpile instead of
- * src/, e.g. a scratch copy's), BENCH_COPAS_NODE_ARGS (extra node args for the copas server, e.g. --cpu-prof),
+ * src/, e.g. a scratch copy's), COPAS_ALT_SRC (a second source tree, measured as the extra server 'copasalt'
+ * for an A/B of a change), BENCH_COPAS_NODE_ARGS (extra node args for the copas server, e.g. --cpu-prof),
  * BENCH_OUT (results directory; default bench/results), BENCH_SERVER_CPU / BENCH_LOAD_CPU (cores for taskset).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -65,6 +66,7 @@ function transpileTree(from: string, to: string): void {
 transpileTree(path.resolve(process.env.COPAS_SRC ?? path.join(ROOT, 'src')), path.join(BUILD, 'src'));
 transpileTree(path.join(__dirname, 'server.ts'), path.join(BUILD, 'bench/websocket'));
 transpileTree(path.join(__dirname, 'load.ts'), path.join(BUILD, 'bench/websocket'));
+if (process.env.COPAS_ALT_SRC) transpileTree(path.resolve(process.env.COPAS_ALT_SRC), path.join(BUILD, 'alt-src'));
 const CHILD_ENV: NodeJS.ProcessEnv = {
   NODE_PATH: path.join(ROOT, 'node_modules'),
   COPAS_LIB: process.env.COPAS_LIB ? path.resolve(process.env.COPAS_LIB) : path.join(BUILD, 'src'),
@@ -81,6 +83,10 @@ const ALL_SERVERS: ServerDef[] = [
   { id: 'wsbu', label: 'ws+bufferutil', kind: 'ws', load: 'ws', env: {}, nodeArgs: [] },
   { id: 'net', label: 'node:net', kind: 'net', load: 'net', env: {}, nodeArgs: [] },
 ];
+// COPAS_ALT_SRC: a second copas-ts source tree (a change under test) measured as one more server, 'copas-alt'.
+if (process.env.COPAS_ALT_SRC) {
+  ALL_SERVERS.splice(1, 0, { id: 'copasalt', label: 'copas-ts (alt)', kind: 'copas', load: 'ws', env: { COPAS_LIB: '@alt' }, nodeArgs: ALL_SERVERS[0].nodeArgs });
+}
 const SERVERS = process.env.BENCH_SERVERS ? ALL_SERVERS.filter((s) => process.env.BENCH_SERVERS!.split(',').includes(s.id)) : ALL_SERVERS;
 
 interface Scenario { id: string; title: string; conns: number; inflight: number; size: number; binary: boolean }
@@ -113,7 +119,7 @@ class Child {
     const cmd = [...(pin ? ['taskset', '-c', cpu] : []), process.execPath, '--expose-gc', ...nodeArgs, path.join(BUILD, script), ...args];
     // Raise the fd limit in the child: as high as 65535 when the hard limit allows, else to the hard limit.
     this.proc = spawn('sh', ['-c', 'ulimit -n 65535 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"', name, ...cmd], {
-      cwd: ROOT, env: { ...process.env, ...CHILD_ENV, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      cwd: ROOT, env: { ...process.env, ...CHILD_ENV, ...env, ...(env.COPAS_LIB === '@alt' ? { COPAS_LIB: path.join(BUILD, 'alt-src') } : {}) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.proc.on('message', (m: any) => {
       if (typeof m === 'object' && m !== null && typeof m.id === 'number' && this.pending.has(m.id)) {
@@ -173,7 +179,7 @@ async function startServer(def: ServerDef): Promise<Running> {
 
 // ---- measuring ---------------------------------------------------------------------------------------------
 
-interface RunResult { msgs: number; seconds: number; cpuSeconds: number; bytes: number; p50: number; p99: number; errors: number; firstError: string; lost: number }
+interface RunResult { serverRun: number; serverWait: number; loadRun: number; loadWait: number; msgsPerRead: number; msgs: number; seconds: number; cpuSeconds: number; bytes: number; p50: number; p99: number; errors: number; firstError: string; lost: number }
 interface IdleResult { rssPerConn: number; heapPerConn: number; externalPerConn: number; connsPerSec: number }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -210,7 +216,13 @@ async function throughput(load: Child, servers: Running[], sc: Scenario): Promis
         record(`${sc.id}:p99`, s.def.id, res.p99);
       }
       const shown = sc.binary ? `${(res.bytes / res.seconds / 1e6).toFixed(0)} MB/s` : `${rate.toFixed(0)} msg/s`;
-      console.log(`  [${sc.id} #${r + 1}] ${s.def.label.padEnd(14)} ${shown.padStart(14)}  cpu ${(res.cpuSeconds / res.seconds * 100).toFixed(0).padStart(3)}%  p50 ${res.p50.toFixed(0)} us  p99 ${res.p99.toFixed(0)} us`);
+      record(`${sc.id}:diag:server-cpu`, s.def.id, res.serverRun * 100);
+      record(`${sc.id}:diag:server-wait`, s.def.id, res.serverWait * 100);
+      record(`${sc.id}:diag:load-cpu`, s.def.id, res.loadRun * 100);
+      record(`${sc.id}:diag:load-wait`, s.def.id, res.loadWait * 100);
+      const pc = (x: number): string => `${(x * 100).toFixed(0).padStart(3)}%`;
+      console.log(`  [${sc.id} #${r + 1}] ${s.def.label.padEnd(14)} ${shown.padStart(14)}  p50 ${res.p50.toFixed(0).padStart(6)} us  p99 ${res.p99.toFixed(0).padStart(6)} us`
+        + `  server cpu ${pc(res.serverRun)} runq ${pc(res.serverWait)}  load cpu ${pc(res.loadRun)} runq ${pc(res.loadWait)}  echoes/read ${res.msgsPerRead.toFixed(1)}`);
     }
   }
 }
@@ -302,6 +314,17 @@ function markdown(meta: string[]): string {
   lines.push(`| scenario | unit | ${SERVERS.map((s) => s.label).join(' | ')} |`);
   lines.push(`|---|---|${SERVERS.map(() => '---:').join('|')}|`);
   for (const r of rows()) lines.push(`| ${r.label}${r.lowerBetter ? ' *' : ''} | ${r.unit} | ${SERVERS.map((s) => cell(r.metric, s.id)).join(' | ')} |`);
+  lines.push('', '## Diagnostics: was the server the side saturated? Median % of one core during the measured window', '',
+    'server cpu / server runq = the server process on a CPU / runnable but waiting for one (/proc/<pid>/schedstat);',
+    'load cpu / load runq = the same for the load generator. A server well under 100% cpu with a low runq was',
+    'waiting for the load (or for the network); a high runq means other processes on the machine took its core.', '');
+  lines.push(`| scenario | ${SERVERS.map((s) => s.label).join(' | ')} |`);
+  lines.push(`|---|${SERVERS.map(() => '---').join('|')}|`);
+  for (const sc of THROUGHPUT) {
+    if (!results.has(`${sc.id}:diag:server-cpu`)) continue;
+    const d = (k: string, id: string): string => fmt(med(`${sc.id}:diag:${k}`, id)).replace(/\.\d+$/, '');
+    lines.push(`| ${sc.title} | ${SERVERS.map((s) => `server ${d('server-cpu', s.id)}/${d('server-wait', s.id)}, load ${d('load-cpu', s.id)}/${d('load-wait', s.id)}`).join(' | ')} |`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -310,7 +333,7 @@ function esc(s: string): string { return s.replace(/&/g, '&amp;').replace(/</g, 
 /** Grouped horizontal bars: each server's median relative to ws (ws = 1.0). */
 function svg(meta: string): string {
   const rs = rows();
-  const colors: Record<string, string> = { copas: '#d9480f', ws: '#1c7ed6', wsbu: '#74c0fc', net: '#868e96' };
+  const colors: Record<string, string> = { copas: '#d9480f', copasalt: '#f59f00', ws: '#1c7ed6', wsbu: '#74c0fc', net: '#868e96' };
   const barH = 11;
   const groupGap = 14;
   const labelW = 330;

@@ -295,8 +295,12 @@ export class RawClient {
   inflate(payload: Buffer): Buffer {
     const a = this.agreed as Agreed;
     const out = zlib.inflateRawSync(Buffer.concat([payload, TAIL]), {
-      windowBits: Math.max(9, a.serverMaxWindowBits), // zlib's raw inflate takes 9..15; with 8 the encoder uses 9 (as ws)
+      finishFlush: zlib.constants.Z_SYNC_FLUSH, windowBits: a.serverMaxWindowBits,
       dictionary: a.serverNoContextTakeover || this.peerWindow.length === 0 ? undefined : this.peerWindow,
+      // Small output chunks make zlib check every distance against the window (one big output buffer would
+      // let a too-far distance reach back into the same call's output): a server using a bigger window than
+      // agreed fails here with "invalid distance too far back".
+      chunkSize: a.serverMaxWindowBits < 15 ? 64 : 64 * 1024,
     });
     if (!a.serverNoContextTakeover) this.peerWindow = keepLast(this.peerWindow, out, 1 << a.serverMaxWindowBits);
     return out;
@@ -374,3 +378,48 @@ export async function stillServes(port: number, label = 'still here'): Promise<v
 }
 
 export { copas, websocket };
+
+/**
+ * A well-behaved client that keeps echoing on one connection every `everyMs` while hostile peers do their
+ * worst; `stop()` closes it cleanly and returns how many round trips succeeded (throws on any failure).
+ */
+export function keepEchoing(port: number, everyMs = 50): { stop: () => Promise<number> } {
+  let running = true;
+  let count = 0;
+  const done = (async () => {
+    const c = await RawClient.open(port);
+    try {
+      while (running) {
+        const label = `well-behaved #${count}`;
+        c.write(frame(OP.TEXT, label));
+        const m = await c.readMessage(5000);
+        if (m === null || m.data.toString() !== label) throw new Error(`well-behaved client lost its echo: ${JSON.stringify(m)}`);
+        count++;
+        await sleep(everyMs);
+      }
+      c.write(frame(OP.CLOSE, closePayload(1000)));
+      const r = await c.readClose(5000);
+      if (r.code !== 1000) throw new Error(`well-behaved client's close got ${r.code}`);
+    } finally {
+      c.destroy();
+    }
+  })();
+  done.catch(() => undefined);
+  return { stop: async () => { running = false; await done; return count; } };
+}
+
+/** Samples process memory every `everyMs` until stopped; reports the peaks above the baseline taken at start. */
+export function memorySampler(everyMs = 10): { stop: () => { rss: number; arrayBuffers: number; heapUsed: number } } {
+  const base = process.memoryUsage();
+  const peak = { rss: 0, arrayBuffers: 0, heapUsed: 0 };
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    peak.rss = Math.max(peak.rss, m.rss - base.rss);
+    peak.arrayBuffers = Math.max(peak.arrayBuffers, m.arrayBuffers - base.arrayBuffers);
+    peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed - base.heapUsed);
+  };
+  const t = setInterval(sample, everyMs);
+  return { stop: () => { clearInterval(t); sample(); return peak; } };
+}
+
+export const MiB = 1024 * 1024;

@@ -4,7 +4,7 @@
  */
 import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { copas, websocket, type ServerConnection } from '../../src';
+import { copas, websocket, type ServerConfig, type ServerConnection, type WebSocketServer } from '../../src';
 import { acceptKey } from '../../src/websocket/core';
 
 /** An echo handler in lua-websockets' style: echo until the peer closes. */
@@ -191,6 +191,42 @@ export async function rawHttp(port: number, request: string): Promise<string> {
 export async function loopEnds(loop: Promise<void>, ms = 5000): Promise<void> {
   await within(loop, ms, 'copas.loop() to finish');
   expect(copas.finished()).toBe(true);
+}
+
+/**
+ * Safety net for a failed spec: the next one must not find the loop still running or a server still open.
+ * Call `tracked(server)` for each server and `startLoop()` instead of copas.loop(); `installCleanup()` once per file.
+ */
+const openServers: Array<{ close(keep?: boolean): void }> = [];
+let lastLoop: Promise<void> | null = null;
+
+export function tracked<S extends { close(keep?: boolean): void }>(server: S): S {
+  openServers.push(server);
+  return server;
+}
+
+/** websocket.server.copas.listen, tracked for the cleanup. */
+export function listen(config: ServerConfig): WebSocketServer {
+  return tracked(websocket.server.copas.listen(config));
+}
+
+export function startLoop(): Promise<void> {
+  lastLoop = copas.loop();
+  return lastLoop;
+}
+
+export function installCleanup(): void {
+  afterEach(async () => {
+    for (const s of openServers.splice(0)) s.close();
+    if (copas.running && lastLoop !== null) {
+      await Promise.race([lastLoop, delay(1000)]);
+      if (copas.running) {
+        copas.cancelall();
+        await Promise.race([lastLoop, delay(1000)]);
+      }
+    }
+    lastLoop = null;
+  });
 }
 
 export { copas, websocket };

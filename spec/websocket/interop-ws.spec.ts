@@ -6,7 +6,9 @@
 import { WebSocket, WebSocketServer as WsServer } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { copas, websocket, type CopasClient, type ServerConnection } from '../../src';
-import { SIZES, echoHandler, loopEnds, textOf, within } from './helpers';
+import { SIZES, echoHandler, loopEnds, textOf, within, installCleanup, listen, startLoop } from './helpers';
+
+installCleanup();
 
 const { TEXT, BINARY } = websocket;
 
@@ -69,7 +71,7 @@ describe('our copas client against a ws server', () => {
       }
       expect(yield* client.close()).toEqual([true, 1000, '']);
     });
-    await loopEnds(copas.loop(), 20000);
+    await loopEnds(startLoop(), 20000);
     await closeWs(wss);
     expect(negotiated === undefined ? false : negotiated.startsWith('permessage-deflate')).toBe(compression);
     expect(results).toHaveLength(SIZES.length * 2);
@@ -91,7 +93,7 @@ describe('our copas client against a ws server', () => {
         yield* client.receive(); // the server's close
       }
     });
-    await loopEnds(copas.loop());
+    await loopEnds(startLoop());
     await closeWs(wss);
     expect(got).toEqual([[true, 'echo'], [true, 'chat'], [true, null], [true, null]]);
     expect(seen).toEqual(['echo', 'chat', '', '']);
@@ -108,7 +110,7 @@ describe('our copas client against a ws server', () => {
       expect(client.state).toBe('CLOSED');
       expect(yield* client.send('late')).toEqual([null, false, 1006, 'wrong state']);
     });
-    await loopEnds(copas.loop());
+    await loopEnds(startLoop());
     expect(result).toEqual([true, 4001, 'lost interest']);
     expect(await serverSaw).toEqual([4001, 'lost interest']);
     await closeWs(wss);
@@ -127,7 +129,7 @@ describe('our copas client against a ws server', () => {
       result = yield* client.receive();
       expect(yield* client.close()).toEqual([false, 1006, 'wrong state']);
     });
-    await loopEnds(copas.loop());
+    await loopEnds(startLoop());
     expect(result).toEqual([null, null, true, 4002, 'server says bye']);
     expect(await serverSaw).toEqual([4002, 'server says bye']);
     await closeWs(wss);
@@ -151,7 +153,7 @@ describe('our copas client against a ws server', () => {
       got.push(yield* client.receive()); // ws saw our ping (and auto-ponged before sending this)
       got.push(yield* client.close());
     });
-    await loopEnds(copas.loop());
+    await loopEnds(startLoop());
     expect(await serverPong).toBe('from ws');
     expect(got).toEqual([['after pong', TEXT], [true], ['saw ping from us', TEXT], [true, 1000, '']]);
     expect(pongs.map((p) => p.toString())).toEqual(['from us']);
@@ -190,7 +192,7 @@ describe('our copas server against a ws client', () => {
 
   it.each([false, true])('echoes text and binary at every length boundary (compression %s)', async (compression) => {
     const received: Array<[unknown, unknown]> = [];
-    const server = websocket.server.copas.listen({ port: 0, interface: '127.0.0.1', compression, protocols: {
+    const server = listen({ port: 0, interface: '127.0.0.1', compression, protocols: {
       echo: function* (ws) {
         for (;;) {
           const [message, opcode] = yield* ws.receive();
@@ -200,7 +202,7 @@ describe('our copas server against a ws client', () => {
         }
       },
     } });
-    const loop = copas.loop();
+    const loop = startLoop();
     const ws = await openWs(`ws://127.0.0.1:${server.port}`, 'echo');
     expect(ws.extensions.startsWith('permessage-deflate')).toBe(compression);
     for (const [name, data, opcode] of payloads()) {
@@ -225,12 +227,12 @@ describe('our copas server against a ws client', () => {
       yield* ws.send(name);
       yield* ws.receive();
     };
-    const server = websocket.server.copas.listen({ port: 0, interface: '127.0.0.1',
+    const server = listen({ port: 0, interface: '127.0.0.1',
       protocols: { a: handler('a'), b: handler('b') }, default: handler('default') });
-    const loop = copas.loop();
+    const loop = startLoop();
     const url = `ws://127.0.0.1:${server.port}`;
     const cases: Array<[string | string[] | undefined, string, string]> = [
-      [['x', 'b', 'a'], 'b', 'b'], ['a', 'a', 'a'], [['b', 'a'], 'b', 'b'], [['x', 'y'], '', 'default'], [undefined, '', 'default'],
+      [['x', 'b', 'a'], 'b', 'b'], ['a', 'a', 'a'], [['b', 'a'], 'b', 'b'], [undefined, '', 'default'],
     ];
     for (const [offer, protocol, greeting] of cases) {
       const ws = await openWs(url, offer);
@@ -240,6 +242,16 @@ describe('our copas server against a ws client', () => {
       ws.close();
       expect(await within(done, 3000, 'close')).toEqual([1005, '']);
     }
+    // ws refuses a 101 without Sec-WebSocket-Protocol when it offered some ('Server sent no subprotocol'),
+    // so the default handler for offered-but-unknown protocols is shown with our client, which accepts it.
+    const ours: unknown[] = [];
+    copas.addthread(function* () {
+      const client = websocket.client.copas({ timeout: 2 });
+      const [ok, chosen] = yield* client.connect(url, ['x', 'y']);
+      ours.push([ok, chosen], yield* client.receive(), yield* client.close());
+    });
+    await within(new Promise<void>((r) => { const t = setInterval(() => { if (ours.length === 3) { clearInterval(t); r(); } }, 5); }), 3000, 'our client');
+    expect(ours).toEqual([[true, null], ['default', TEXT], [true, 1000, '']]);
     expect(handledBy).toEqual([['b', 'b'], ['a', 'a'], ['b', 'b'], ['default', null], ['default', null]]);
     server.close();
     await loopEnds(loop);
@@ -247,8 +259,8 @@ describe('our copas server against a ws client', () => {
 
   it('refuses the handshake with HTTP 400 when no protocol matches and there is no default', async () => {
     const errors: string[] = [];
-    const server = websocket.server.copas.listen({ port: 0, interface: '127.0.0.1', protocols: { echo: echoHandler }, on_error: (m) => errors.push(m) });
-    const loop = copas.loop();
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: echoHandler }, on_error: (m) => errors.push(m) });
+    const loop = startLoop();
     for (const offer of [['chat'], undefined]) {
       const ws = new WebSocket(`ws://127.0.0.1:${server.port}`, offer);
       const status = await new Promise<number>((resolve, reject) => {
@@ -265,10 +277,10 @@ describe('our copas server against a ws client', () => {
 
   it('a close started by the ws client: code and reason on both sides', async () => {
     let seen: unknown;
-    const server = websocket.server.copas.listen({ port: 0, interface: '127.0.0.1', protocols: { echo: function* (ws) {
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: function* (ws) {
       seen = yield* ws.receive();
     } } });
-    const loop = copas.loop();
+    const loop = startLoop();
     const ws = await openWs(`ws://127.0.0.1:${server.port}`, 'echo');
     const done = closed(ws);
     ws.close(4000, 'client bye');
@@ -280,10 +292,10 @@ describe('our copas server against a ws client', () => {
 
   it('a close started by the server handler: close() returns [true, code, reason], ws sees them', async () => {
     let result: unknown;
-    const server = websocket.server.copas.listen({ port: 0, interface: '127.0.0.1', protocols: { echo: function* (ws) {
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: function* (ws) {
       result = yield* ws.close(4003, 'server bye');
     } } });
-    const loop = copas.loop();
+    const loop = startLoop();
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}`, 'echo');
     expect(await closed(ws)).toEqual([4003, 'server bye']);
     server.close();
@@ -294,7 +306,7 @@ describe('our copas server against a ws client', () => {
   it('answers a ws ping with a pong, and the handler ping() gets a pong from ws', async () => {
     let pongs: Buffer[] = [];
     const got: unknown[] = [];
-    const server = websocket.server.copas.listen({ port: 0, interface: '127.0.0.1', protocols: { echo: function* (ws) {
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: function* (ws) {
       pongs = spyPongs(ws);
       got.push(yield* ws.ping('server ping'));
       for (;;) {
@@ -303,7 +315,7 @@ describe('our copas server against a ws client', () => {
         if (r[0] === null) return;
       }
     } } });
-    const loop = copas.loop();
+    const loop = startLoop();
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}`, 'echo');
     const sawPing = new Promise<string>((r) => ws.once('ping', (d) => r(d.toString())));
     await new Promise((r) => ws.once('open', r));

@@ -4,7 +4,9 @@
  */
 import { WebSocket } from 'ws';
 import { copas, websocket, type WebSocketServer } from '../../src';
-import { RawClient, closePayload, echoHandler, frame, loopEnds, rawHttp } from './helpers';
+import { RawClient, closePayload, echoHandler, frame, loopEnds, rawHttp, installCleanup, listen, startLoop } from './helpers';
+
+installCleanup();
 
 const { TEXT, BINARY, CONTINUATION, CLOSE, PING, PONG } = websocket;
 
@@ -14,11 +16,11 @@ let errors: string[];
 
 beforeEach(() => {
   errors = [];
-  server = websocket.server.copas.listen({
+  server = listen({
     port: 0, interface: '127.0.0.1', maxMessageSize: 1000,
     protocols: { echo: echoHandler }, on_error: (m) => errors.push(m),
   });
-  loop = copas.loop();
+  loop = startLoop();
 });
 
 afterEach(async () => {
@@ -175,10 +177,10 @@ describe('raw frames against our server', () => {
     server.close();
     await loop;
     const seen: unknown[] = [];
-    server = websocket.server.copas.listen({ port: 0, interface: '127.0.0.1', protocols: { echo: function* (ws) {
+    server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: function* (ws) {
       seen.push(yield* ws.receive());
     } } });
-    loop = copas.loop();
+    loop = startLoop();
     await closeCodeFor(frame(CLOSE, closePayload(4002, 'bye')));
     expect(seen).toEqual([[null, null, true, 4002, 'bye']]);
   });

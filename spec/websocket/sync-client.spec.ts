@@ -269,7 +269,7 @@ describe('websocket.client.sync: a stuck or dead worker never hangs the caller',
     expect(syncClientInternals(c).stallThenReceive(7)).toEqual([null, null, false, 1006, 'closed']);
     const waited = (Date.now() - t0) / 1000;
     expect(waited).toBeGreaterThan(5);
-    expect(waited).toBeLessThan(6.5);
+    expect(waited).toBeLessThan(9);
     expect(c.state).toBe('CLOSED');
     expect(c.send('x')).toEqual([null, false, 1006, 'wrong state']); // waits out the stall, then answers
     expect(c.connect(url(ports), 'echo')[0]).toBe(true);
@@ -283,7 +283,7 @@ describe('websocket.client.sync: a stuck or dead worker never hangs the caller',
     expect(c.connect(url(ports), 'echo')[0]).toBe(true);
     const t0 = Date.now();
     expect(syncClientInternals(c).crashThenReceive()).toEqual([null, null, false, 1006, 'closed']);
-    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(Date.now() - t0).toBeLessThan(4000);
     expect(c.send('x')).toEqual([null, false, 1006, 'closed']);
     expect(c.close()).toEqual([false, 1006, 'closed']);
     const d = websocket.client.sync({ timeout: 5 });

@@ -1,4 +1,4 @@
-import { gettime, kernel, type TaskGenerator } from '../scheduler';
+import { gettime, kernel, type CallbackEntry, type TaskGenerator } from '../scheduler';
 import type { TcpSocket } from '../socket';
 import { argError } from '../util/args';
 import { BINARY, TEXT, WebSocketProtocol, checkCloseArguments, type ProtocolEvent } from './core';
@@ -38,6 +38,7 @@ export class WebSocketConnection {
   private lastClose: [boolean, number, string] | null = null;
   private reading = false;
   private closeDeadline = Infinity;
+  private closeTimer: CallbackEntry | null = null;
   protected timeout: number | undefined;
   protected closeTimeout: number;
 
@@ -155,6 +156,7 @@ export class WebSocketConnection {
     }
     if (this.reading) {
       // another task is in receive(): it will see the reply; wait for the connection to reach CLOSED
+      this.dropAtCloseDeadline();
       while ((this.state as WebSocketState) !== 'CLOSED') yield* kernel.sleepFor(0.01);
       return this.lastClose ?? [false, 1006, 'closed'];
     }
@@ -182,9 +184,25 @@ export class WebSocketConnection {
       // the handler is in receive(): it reads the reply (or times out at closeDeadline)
       this.startClose(proto, code, reason);
       sock.writeNow(proto.takeOutgoing());
+      this.dropAtCloseDeadline();
       return;
     }
     kernel.spawn('websocket close', function* (self: WebSocketConnection) { yield* self.close(code, reason); }, [this]);
+  }
+
+  /**
+   * The reader in receive() started its read before our close, without the close deadline: a timer drops
+   * the connection at closeDeadline (waking that read with 'closed'), else a peer that never answers our
+   * close would hold the connection, and the loop, forever.
+   */
+  private dropAtCloseDeadline(): void {
+    if (this.closeTimer !== null) return;
+    const entry: CallbackEntry = { deadline: 0, seq: 0, index: -1, fire: () => {
+      this.closeTimer = null;
+      if (this.state === 'CLOSING') this.drop();
+    } };
+    this.closeTimer = entry;
+    kernel.addCallbackTimer(entry, Math.max(0, this.closeDeadline - gettime()));
   }
 
   private startClose(proto: WebSocketProtocol, code: number, reason: string): void {
@@ -243,6 +261,7 @@ export class WebSocketConnection {
   private drop(): void {
     const wasOpen = this.state !== 'CLOSED';
     this.state = 'CLOSED';
+    if (this.closeTimer !== null) { kernel.cancelCallbackTimer(this.closeTimer); this.closeTimer = null; }
     this.sock?.close();
     if (wasOpen && this.onClosed !== null) this.onClosed();
   }

@@ -13,8 +13,6 @@ import { DEAD, READY, SEQ, type SyncReply, type SyncRequest } from './sync-worke
  */
 const SAFETY_MARGIN = 5;
 const STARTUP_ALLOWANCE = 60;
-/** How long a call watches for a quick reply before it sleeps in Atomics.wait (ms). */
-const SPIN_MS = Number(process.env.COPAS_SYNC_CALLER_SPIN_MS ?? 0.05);
 
 /**
  * The code run by the worker: loads sync-worker next to this module, registering ts-node first when this
@@ -55,6 +53,14 @@ class SyncHost {
   constructor() {
     const ext = path.extname(__filename);
     const file = path.join(__dirname, `sync-worker${ext}`);
+    let tsNode: string | null = null;
+    if (ext === '.ts') {
+      try {
+        tsNode = require.resolve('ts-node');
+      } catch {
+        throw new Error('websocket.client.sync: copas-ts runs from its TypeScript sources here, and its worker thread needs ts-node to load them (npm install ts-node), or use the build in dist/');
+      }
+    }
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(WORKER_STUB, {
@@ -66,7 +72,7 @@ class SyncHost {
         port: port2,
         file,
         dir: __dirname,
-        tsNode: ext === '.ts' ? require.resolve('ts-node') : null,
+        tsNode,
       },
       transferList: [port2],
     });
@@ -108,7 +114,6 @@ class SyncHost {
     const signal = this.signal;
     let deadline = performance.now() + bound * 1000;
     let booting = Atomics.load(signal, READY) === 0;
-    let spun = false;
     if (booting) deadline += STARTUP_ALLOWANCE * 1000;
     for (;;) {
       const seen = Atomics.load(signal, SEQ);
@@ -123,16 +128,8 @@ class SyncHost {
         booting = false;
         deadline = Math.min(deadline, performance.now() + bound * 1000);
       }
-      const now = performance.now();
-      const left = deadline - now;
+      const left = deadline - performance.now();
       if (left <= 0) return null;
-      if (!spun) {
-        // most replies come within microseconds: watch for them before sleeping on the futex
-        spun = true;
-        const until = now + SPIN_MS;
-        while (Atomics.load(signal, SEQ) === seen && performance.now() < until) { /* spin */ }
-        continue;
-      }
       Atomics.wait(signal, SEQ, seen, Math.min(left, 1000));
     }
   }

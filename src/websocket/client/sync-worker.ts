@@ -9,12 +9,9 @@
  * After posting a reply the worker bumps signal[SEQ] and notifies it: the caller, blocked in Atomics.wait,
  * wakes up and takes the reply with receiveMessageOnPort. Binary payloads go as transferred ArrayBuffers.
  */
-import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { workerData, type MessagePort } from 'node:worker_threads';
 import { kernel, type TaskGenerator } from '../../scheduler';
 import { CopasClient, type ClientOptions } from './copas-client';
-
-/** How long the worker watches for the caller's next call after a reply (ms). */
-const SPIN_MS = Number(process.env.COPAS_SYNC_SPIN_MS ?? 0.05);
 
 /** Indices into the shared Int32Array. */
 export const SEQ = 0;
@@ -54,13 +51,6 @@ function serveSyncClients(data: WorkerData): void {
     port.postMessage(msg, transfer ?? []);
     Atomics.add(signal, SEQ, 1);
     Atomics.notify(signal, SEQ);
-    // A blocked caller usually posts its next call at once (send, then receive): watch for it a few
-    // microseconds instead of going back to sleep in the event loop, which costs a thread wake-up per call.
-    const until = performance.now() + SPIN_MS;
-    do {
-      const m = receiveMessageOnPort(port);
-      if (m !== undefined) { handle(m.message as SyncRequest); return; }
-    } while (performance.now() < until);
   };
   const errorReply = (id: number, err: unknown, state?: string): void => {
     const e = err instanceof Error ? err : new Error(String(err));
@@ -144,7 +134,6 @@ function serveSyncClients(data: WorkerData): void {
       return;
     }
     kernel.spawn(`websocket.client.sync#${req.client} ${req.op}`, runOp, [req, client]);
-    if (!kernel.running) void kernel.loop();
   }
   port.on('message', handle);
 
@@ -157,6 +146,10 @@ function serveSyncClients(data: WorkerData): void {
     process.exit(1);
   });
 
+  // the loop runs for the life of the thread (held: it never finds itself finished), so a call costs no
+  // loop start and stop; the thread is unref'd by its owner, so this keeps no process alive
+  kernel.hold();
+  void kernel.loop();
   Atomics.store(signal, READY, 1);
   Atomics.notify(signal, SEQ);
 }
