@@ -134,8 +134,8 @@ export class RawClient {
   agreed: Agreed | null = null;
   private wake: (() => void) | null = null;
   /** Compression state (our compressor's window, the server's window for our inflater). */
-  private ownWindow = Buffer.alloc(0);
-  private peerWindow = Buffer.alloc(0);
+  private ownWindow: Buffer = Buffer.alloc(0);
+  private peerWindow: Buffer = Buffer.alloc(0);
 
   constructor(readonly sock: net.Socket) {
     sock.setNoDelay(true);

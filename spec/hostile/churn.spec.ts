@@ -55,7 +55,7 @@ it('10,000 connections dropped abruptly leave no fd, timer or task behind', asyn
   const tasks0 = kernel.tasks.size;
   const status0 = copas.status();
   const good = keepEchoing(srv.port, 20);
-  const queue = new PQueue({ concurrency: Number(process.env.CHURN_C ?? 200) });
+  const queue = new PQueue({ concurrency: 64 });
   const t0 = Date.now();
   let failures = 0;
   let maxFds = 0;
