@@ -3,7 +3,8 @@
  * processed or sent (7.1), close payload forms (7.3), invalid UTF-8 reasons (7.5), valid codes echoed exactly
  * (7.7), invalid and out-of-range codes failing with 1002 (7.9, 7.13). After its CLOSE the server ends TCP.
  */
-import { EchoServer, OP, RawClient, closePayload, frame, serverFrame } from './raw-client';
+import { EchoServer, OP, RawClient, closePayload, frame, serverFrame } from '../support/raw-websocket';
+import { expectFailClose } from './helpers';
 
 let srv: EchoServer;
 
@@ -22,11 +23,7 @@ async function expectExactlyThenEnd(c: RawClient, expected: Buffer[]): Promise<v
 async function expectFail(bytes: Buffer[], code: number): Promise<void> {
   const c = await srv.open();
   c.write(bytes);
-  const r = await c.readClose();
-  expect(r.before).toEqual([]);
-  expect(r.code).toBe(code);
-  expect(r.ended).toBe(true);
-  expect(c.buf.length).toBe(0);
+  await expectFailClose(c, code);
   c.destroy();
 }
 

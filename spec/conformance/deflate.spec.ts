@@ -5,18 +5,13 @@
  * zlib) and its context takeover (a fresh inflater per message under server_no_context_takeover).
  */
 import { randomBytes } from 'node:crypto';
-import { EchoServer, OP, RawClient, closePayload, frame, serverFrame, textOf } from './raw-client';
+import { EchoServer, OP, RawClient, frame, serverFrame, textOf } from '../support/raw-websocket';
+import { closeClean } from './helpers';
 
 let srv: EchoServer;
 
 beforeEach(() => { srv = EchoServer.start({ compression: true }); });
 afterEach(async () => { await srv.stop(); });
-
-async function closeClean(c: RawClient): Promise<void> {
-  c.write(frame(OP.CLOSE, closePayload(1000)));
-  expect((await c.readBytes(4)).equals(serverFrame(OP.CLOSE, closePayload(1000)))).toBe(true);
-  expect(await c.waitEnd()).toBe(true);
-}
 
 async function expectFail(c: RawClient, bytes: Buffer[], code: number): Promise<void> {
   c.write(bytes);

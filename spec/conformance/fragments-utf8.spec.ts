@@ -4,7 +4,8 @@
  * fragments are answered at once, and invalid UTF-8 fails with 1007 as soon as the bytes received cannot be the
  * start of valid UTF-8 (strict fail-fast, Autobahn 6.4.x): the close arrives before the rest is sent.
  */
-import { EchoServer, OP, RawClient, closePayload, fragments, frame, serverFrame, sleep } from './raw-client';
+import { EchoServer, OP, RawClient, fragments, frame, serverFrame, sleep } from '../support/raw-websocket';
+import { closeClean, expectEcho, expectFailClose } from './helpers';
 
 let srv: EchoServer;
 
@@ -12,25 +13,12 @@ beforeEach(() => { srv = EchoServer.start(); });
 afterEach(async () => { await srv.stop(); });
 
 async function expectFail(c: RawClient, code: number, expected: Buffer[] = []): Promise<void> {
-  const want = Buffer.concat(expected);
-  if (want.length > 0) expect((await c.readBytes(want.length)).equals(want)).toBe(true);
-  const r = await c.readClose();
-  expect(r.before).toEqual([]);
-  expect(r.code).toBe(code);
-  expect(r.ended).toBe(true);
-  expect(c.buf.length).toBe(0);
+  await expectFailClose(c, code, expected);
   c.destroy();
 }
 
-async function expectEcho(c: RawClient, opcode: number, data: Buffer | string): Promise<void> {
-  const want = serverFrame(opcode, data);
-  expect((await c.readBytes(want.length)).equals(want)).toBe(true);
-}
-
-async function closeClean(c: RawClient): Promise<void> {
-  c.write(frame(OP.CLOSE, closePayload(1000)));
-  expect((await c.readBytes(4)).equals(serverFrame(OP.CLOSE, closePayload(1000)))).toBe(true);
-  expect(await c.waitEnd()).toBe(true);
+async function closeAndDestroy(c: RawClient): Promise<void> {
+  await closeClean(c);
   c.destroy();
 }
 
@@ -52,7 +40,7 @@ describe('5.x fragmentation', () => {
     expect(c.buf.length).toBe(0); // nothing before the message is complete
     c.write(frame(OP.CONT, 'frag2'));
     await expectEcho(c, OP.TEXT, 'frag1frag2');
-    await closeClean(c);
+    await closeAndDestroy(c);
   });
 
   it('5.5: text in 5 fragments written one by one; binary in 3 fragments', async () => {
@@ -62,7 +50,7 @@ describe('5.x fragmentation', () => {
     const bin = Buffer.from([0, 1, 0xfe, 0xff, 0x80, 7, 8, 9, 10]);
     c.write(fragments(OP.BINARY, bin, [3, 6]));
     await expectEcho(c, OP.BINARY, bin);
-    await closeClean(c);
+    await closeAndDestroy(c);
   });
 
   it('5.6-5.8: a ping between fragments is answered before the echo (one write, pauses, byte by byte)', async () => {
@@ -80,7 +68,7 @@ describe('5.x fragmentation', () => {
     for (let i = 0; i < bytes.length; i++) c.write(bytes.subarray(i, i + 1));
     await expectEcho(c, OP.PONG, 'ping payload');
     await expectEcho(c, OP.TEXT, 'fragment1fragment2');
-    await closeClean(c);
+    await closeAndDestroy(c);
   });
 
   it('5.9 / 5.10 / 5.11: a final continuation without a start -> 1002, the text after it is not echoed', async () => {
@@ -140,7 +128,7 @@ describe('5.x fragmentation', () => {
       await sleep(5);
     }
     await expectEcho(c, OP.TEXT, parts.join(''));
-    await closeClean(c);
+    await closeAndDestroy(c);
   });
 
   it('6.1 / empty fragments: empty frames and fragments with empty payloads', async () => {
@@ -153,7 +141,7 @@ describe('5.x fragmentation', () => {
     await expectEcho(c, OP.TEXT, 'middle');
     c.write([frame(OP.BINARY, '', { fin: false }), frame(OP.CONT, '')]);
     await expectEcho(c, OP.BINARY, '');
-    await closeClean(c);
+    await closeAndDestroy(c);
   });
 });
 
@@ -245,7 +233,7 @@ describe('6.x UTF-8', () => {
     c.write(fragments(OP.TEXT, bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1)));
     await expectEcho(c, OP.TEXT, bytes);
     expect(Buffer.from(text).equals(bytes)).toBe(true);
-    await closeClean(c);
+    await closeAndDestroy(c);
   });
 
   it.each(INVALID)('6.3-6.21: invalid %s -> 1007 at the start, middle and end of a message', async (_name, seq) => {

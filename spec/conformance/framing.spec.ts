@@ -3,7 +3,8 @@
  * ping/pong (2.x), reserved bits (3.x) and reserved opcodes (4.1, 4.2). Each case checks the exact bytes the
  * server must send (RFC 6455 5.2: unmasked, minimal length) or the close code it must fail with.
  */
-import { EchoServer, OP, RawClient, closePayload, frame, serverFrame, sleep, textOf } from './raw-client';
+import { EchoServer, OP, RawClient, closePayload, frame, serverFrame, sleep, textOf } from '../support/raw-websocket';
+import { closeClean, expectEcho, expectFailClose } from './helpers';
 
 let srv: EchoServer;
 
@@ -13,20 +14,12 @@ afterEach(async () => { await srv.stop(); });
 /** Writes `bytes` and expects exactly `expected` back, then the server's CLOSE `code` and TCP end, nothing else. */
 async function expectFail(c: RawClient, bytes: Buffer[], code: number, expected: Buffer[] = []): Promise<void> {
   c.write(bytes);
-  const want = Buffer.concat(expected);
-  if (want.length > 0) expect((await c.readBytes(want.length)).equals(want)).toBe(true);
-  const r = await c.readClose();
-  expect(r.before).toEqual([]);
-  expect(r.code).toBe(code);
-  expect(r.ended).toBe(true);
-  expect(c.buf.length).toBe(0); // nothing after the CLOSE
+  await expectFailClose(c, code, expected);
 }
 
-/** A clean close: our CLOSE 1000 is echoed exactly and TCP ends. */
-async function closeClean(c: RawClient): Promise<void> {
-  c.write(frame(OP.CLOSE, closePayload(1000)));
-  expect((await c.readBytes(4)).equals(serverFrame(OP.CLOSE, closePayload(1000)))).toBe(true);
-  expect(await c.waitEnd()).toBe(true);
+/** Writes `bytes` in pieces of `size` bytes (the last one shorter). */
+function writeInChops(c: RawClient, bytes: Buffer, size: number): void {
+  for (let i = 0; i < bytes.length; i += size) c.write(bytes.subarray(i, i + size));
 }
 
 const LENGTHS = [0, 1, 125, 126, 127, 128, 65535, 65536, 65537];
@@ -36,8 +29,7 @@ describe('1.1 text messages', () => {
     const c = await srv.open();
     const text = Buffer.from(textOf(n, n + 7));
     c.write(frame(OP.TEXT, text));
-    const want = serverFrame(OP.TEXT, text);
-    expect((await c.readBytes(want.length)).equals(want)).toBe(true);
+    await expectEcho(c, OP.TEXT, text);
     await closeClean(c);
   });
 
@@ -45,9 +37,8 @@ describe('1.1 text messages', () => {
     const c = await srv.open();
     const text = Buffer.from(textOf(65536, 3));
     const bytes = frame(OP.TEXT, text);
-    for (let i = 0; i < bytes.length; i += 997) c.write(bytes.subarray(i, i + 997));
-    const want = serverFrame(OP.TEXT, text);
-    expect((await c.readBytes(want.length)).equals(want)).toBe(true);
+    writeInChops(c, bytes, 997);
+    await expectEcho(c, OP.TEXT, text);
     await closeClean(c);
   });
 });
@@ -58,8 +49,7 @@ describe('1.2 binary messages', () => {
     const data = Buffer.alloc(n);
     for (let i = 0; i < n; i++) data[i] = (i * 31 + 7) & 0xff;
     c.write(frame(OP.BINARY, data));
-    const want = serverFrame(OP.BINARY, data);
-    expect((await c.readBytes(want.length)).equals(want)).toBe(true);
+    await expectEcho(c, OP.BINARY, data);
     await closeClean(c);
   });
 
@@ -67,9 +57,8 @@ describe('1.2 binary messages', () => {
     const c = await srv.open();
     const data = Buffer.alloc(65536, 0xfe);
     const bytes = frame(OP.BINARY, data);
-    for (let i = 0; i < bytes.length; i += 997) c.write(bytes.subarray(i, i + 997));
-    const want = serverFrame(OP.BINARY, data);
-    expect((await c.readBytes(want.length)).equals(want)).toBe(true);
+    writeInChops(c, bytes, 997);
+    await expectEcho(c, OP.BINARY, data);
     await closeClean(c);
   });
 });
@@ -188,23 +177,15 @@ describe('3.x reserved bits (no extension negotiated)', () => {
   });
 });
 
-describe('4.1 reserved non-control opcodes', () => {
-  it.each([3, 4, 5, 6, 7])('4.1: opcode %i -> 1002, nothing echoed', async (op) => {
+describe.each([
+  ['4.1', 'non-control', [3, 4, 5, 6, 7]],
+  ['4.2', 'control', [11, 12, 13, 14, 15]],
+] as Array<[string, string, number[]]>)('%s reserved %s opcodes', (group, _kind, ops) => {
+  it.each(ops)(`${group}: opcode %i -> 1002, nothing echoed`, async (op) => {
     await expectFail(await srv.open(), [frame(op)], 1002);
   });
 
-  it.each([3, 4, 5, 6, 7])('4.1: text, opcode %i with payload, ping -> echo, 1002, no pong', async (op) => {
-    await expectFail(await srv.open(), [frame(OP.TEXT, 'Hello'), frame(op, 'reserved'), frame(OP.PING, 'p')],
-      1002, [serverFrame(OP.TEXT, 'Hello')]);
-  });
-});
-
-describe('4.2 reserved control opcodes', () => {
-  it.each([11, 12, 13, 14, 15])('4.2: opcode %i -> 1002, nothing echoed', async (op) => {
-    await expectFail(await srv.open(), [frame(op)], 1002);
-  });
-
-  it.each([11, 12, 13, 14, 15])('4.2: text, opcode %i with payload, ping -> echo, 1002, no pong', async (op) => {
+  it.each(ops)(`${group}: text, opcode %i with payload, ping -> echo, 1002, no pong`, async (op) => {
     await expectFail(await srv.open(), [frame(OP.TEXT, 'Hello'), frame(op, 'reserved'), frame(OP.PING, 'p')],
       1002, [serverFrame(OP.TEXT, 'Hello')]);
   });

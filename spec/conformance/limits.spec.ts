@@ -3,20 +3,13 @@
  * with the default limits: a 4 MiB text in 64-byte fragments (65,536 frames, 4x under DEFAULT_MAX_FRAGMENTS),
  * big single frames, frames written in small chops, and many small messages in one write, all echoed intact.
  */
-import { EchoServer, OP, closePayload, frame, fragments, serverFrame, textOf } from './raw-client';
+import { EchoServer, MiB, OP, frame, fragments, serverFrame, textOf } from '../support/raw-websocket';
+import { closeClean } from './helpers';
 
 let srv: EchoServer;
 
 beforeEach(() => { srv = EchoServer.start(); });
 afterEach(async () => { await srv.stop(); });
-
-const MiB = 1024 * 1024;
-
-async function closeClean(c: Awaited<ReturnType<EchoServer['open']>>): Promise<void> {
-  c.write(frame(OP.CLOSE, closePayload(1000)));
-  expect((await c.readBytes(4)).equals(serverFrame(OP.CLOSE, closePayload(1000)))).toBe(true);
-  expect(await c.waitEnd()).toBe(true);
-}
 
 describe('9.x limits (scaled down)', () => {
   it('9.4-like: a 4 MiB text in 64-byte fragments (65,536 frames) is echoed intact as one frame', async () => {

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import PQueue from 'p-queue';
 import { kernel } from '../../src/scheduler';
-import { EchoServer, OP, RawClient, copas, frame, keepEchoing, sleep, stillServes, within } from '../conformance/raw-client';
+import { EchoServer, OP, RawClient, copas, frame, keepEchoing, sleep, stillServes, within } from '../support/raw-websocket';
 
 const fdCount = (): number => readdirSync('/proc/self/fd').length;
 

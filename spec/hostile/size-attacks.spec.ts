@@ -5,7 +5,7 @@
  * getting its echoes during and after.
  */
 import * as zlib from 'node:zlib';
-import { EchoServer, MiB, OP, RawClient, frame, keepEchoing, memorySampler, stillServes } from '../conformance/raw-client';
+import { EchoServer, MiB, OP, RawClient, frame, keepEchoing, memorySampler, stillServes } from '../support/raw-websocket';
 
 /** Writes `chunk` and waits for the socket to drain (or end). */
 function writeAndDrain(c: RawClient, chunk: Buffer): Promise<void> {

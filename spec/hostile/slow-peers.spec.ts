@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerConnection } from '../../src';
-import { EchoServer, OP, RawClient, closePayload, echo, frame, keepEchoing, sleep, stillServes, within } from '../conformance/raw-client';
+import { EchoServer, OP, RawClient, closePayload, echo, frame, keepEchoing, sleep, stillServes, within } from '../support/raw-websocket';
 
 describe('slowloris', () => {
   let srv: EchoServer;

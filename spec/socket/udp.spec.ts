@@ -28,15 +28,32 @@ function* boundPort(u: UdpSocket): TaskGenerator<number> {
   throw new Error('UDP socket never bound');
 }
 
+/**
+ * Against a one-datagram echo server: runs `body` in a task with the server's port and a fresh copas-wrapped UDP
+ * client whose timeout is 0.05 s, then runs the loop to its end.
+ */
+async function withTimedClient(body: (client: UdpSocket, port: number) => TaskGenerator<void>): Promise<void> {
+  const server = echoServer(1);
+  copas.addthread(function* () {
+    const port = yield* boundPort(server);
+    const client = copas.wrap(socket.udp());
+    client.settimeout(0.05);
+    yield* body(client, port);
+  });
+  await copas.loop();
+}
+
+/** A wait of 0.05 s (copas.gettime seconds): not early, not much later. */
+function expectWaited50ms(waited: number): void {
+  expect(waited).toBeGreaterThanOrEqual(0.049);
+  expect(waited).toBeLessThan(0.07);
+}
+
 describe('UDP (Copas udptimeout test)', () => {
   it('receive on a connected UDP socket echoes, then times out after the timeout', async () => {
-    const server = echoServer(1);
     const got: unknown[] = [];
     let waited = 0;
-    copas.addthread(function* () {
-      const port = yield* boundPort(server);
-      const client = copas.wrap(socket.udp());
-      client.settimeout(0.05);
+    await withTimedClient(function* (client, port) {
       expect(client.setpeername('127.0.0.1', port)).toEqual([1]);
       expect(client.getpeername()).toEqual(['127.0.0.1', port, 'inet']);
       expect(yield* client.send('foo')).toEqual([3]);
@@ -47,20 +64,14 @@ describe('UDP (Copas udptimeout test)', () => {
       client.close();
       got.push(yield* client.receive());
     });
-    await copas.loop();
     expect(got).toEqual([['foo'], [null, 'timeout'], [null, 'closed']]);
-    expect(waited).toBeGreaterThanOrEqual(0.049);
-    expect(waited).toBeLessThan(0.07);
+    expectWaited50ms(waited);
   });
 
   it('receivefrom times out after the timeout on an unconnected socket', async () => {
-    const server = echoServer(1);
     const got: unknown[] = [];
     let waited = 0;
-    copas.addthread(function* () {
-      const port = yield* boundPort(server);
-      const client = copas.wrap(socket.udp());
-      client.settimeout(0.05);
+    await withTimedClient(function* (client, port) {
       expect(yield* client.sendto('foo', '127.0.0.1', port)).toEqual([3]);
       got.push(yield* client.receivefrom());
       const t0 = copas.gettime();
@@ -68,12 +79,10 @@ describe('UDP (Copas udptimeout test)', () => {
       waited = copas.gettime() - t0;
       client.close();
     });
-    await copas.loop();
     expect(got[0]).toEqual(['foo', '127.0.0.1', expect.any(Number)]);
     expect((got[0] as unknown[])[2]).toBeGreaterThan(0);
     expect(got[1]).toEqual([null, 'timeout']);
-    expect(waited).toBeGreaterThanOrEqual(0.049);
-    expect(waited).toBeLessThan(0.07);
+    expectWaited50ms(waited);
   });
 
   it('echoes many datagrams with sendto/receivefrom between two sockets, binary-safe, with receive size limits', async () => {
@@ -119,7 +128,6 @@ describe('UDP (Copas udptimeout test)', () => {
     copas.addthread(function* () { yield* copas.pause(0.05); u.close(); });
     await copas.loop();
     expect(r).toEqual([null, 'closed']);
-    expect(woke).toBeGreaterThanOrEqual(0.049);
-    expect(woke).toBeLessThan(0.07);
+    expectWaited50ms(woke);
   });
 });

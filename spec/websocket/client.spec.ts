@@ -4,15 +4,16 @@
  */
 import * as net from 'node:net';
 import { WebSocketServer as WsServer } from 'ws';
-import { copas, websocket } from '../../src';
-import { echoHandler, installCleanup, listen, loopEnds, startLoop } from './helpers';
+import { copas, websocket, type TaskGenerator } from '../../src';
+import { echo } from '../support/raw-websocket';
+import { installCleanup, listen, loopEnds, startLoop } from './helpers';
 
 installCleanup();
 
 const { TEXT } = websocket;
 
 /** Runs a task body to completion (the loop must end) and returns its result. */
-async function inTask<T>(body: () => Generator<any, T, any>): Promise<T> {
+async function inTask<T>(body: () => TaskGenerator<T>): Promise<T> {
   let result: T | undefined;
   let error: unknown;
   copas.addthread(function* () {
@@ -105,7 +106,7 @@ describe('bad input', () => {
   });
 
   it('connect twice returns [null, "wrong state"]; operations before connect return the wrong-state tuples', async () => {
-    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: echoHandler } });
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo } });
     const got = await inTask(function* () {
       const client = websocket.client.copas({ timeout: 2 });
       const out: unknown[] = [];
@@ -131,12 +132,12 @@ describe('bad input', () => {
   });
 
   it('send, close and ping with bad arguments throw Errors naming the argument (connection stays usable)', async () => {
-    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: echoHandler } });
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo } });
     const thrown: Array<[string, string]> = [];
     const got = await inTask(function* () {
       const client = websocket.client.copas({ timeout: 2 });
       yield* client.connect(`ws://127.0.0.1:${server.port}`, 'echo');
-      const attempts: Array<[string, () => Generator<any, unknown, any>]> = [
+      const attempts: Array<[string, () => TaskGenerator<unknown>]> = [
         ['opcode 9', () => client.send('x', websocket.PING)],
         ['opcode 3', () => client.send('x', 3)],
         ['message number', () => client.send(42 as unknown as string)],
@@ -185,9 +186,9 @@ describe('bad input', () => {
     expect(() => listenRaw({ port: 0, protocols: { echo: (() => undefined) as never } })).toThrow(/config\.protocols\['echo'\]/);
     expect(() => listenRaw({ port: 0, default: (function () { return 1; }) as never })).toThrow(/config\.default/);
     expect(() => listenRaw({ port: 0, protocols: { echo: async function* () { /* async */ } as never } })).toThrow(/config\.protocols\['echo'\]/);
-    expect(() => listenRaw({ port: -1, protocols: { echo: echoHandler } })).toThrow(/config\.port/);
-    expect(() => listenRaw({ port: 0, interface: 7 as never, protocols: { echo: echoHandler } })).toThrow(/config\.interface/);
-    expect(() => listenRaw({ port: 0, protocols: { echo: echoHandler }, on_error: 'x' as never })).toThrow(/config\.on_error/);
+    expect(() => listenRaw({ port: -1, protocols: { echo } })).toThrow(/config\.port/);
+    expect(() => listenRaw({ port: 0, interface: 7 as never, protocols: { echo } })).toThrow(/config\.interface/);
+    expect(() => listenRaw({ port: 0, protocols: { echo }, on_error: 'x' as never })).toThrow(/config\.on_error/);
     expect(() => listenRaw(undefined as never)).toThrow(/config/);
     expect(copas.finished()).toBe(true); // nothing was left listening
   });

@@ -6,7 +6,9 @@
 import { WebSocket, WebSocketServer as WsServer } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { copas, websocket, type CopasClient, type ServerConnection } from '../../src';
-import { SIZES, echoHandler, loopEnds, textOf, within, installCleanup, listen, startLoop } from './helpers';
+import { randomInt } from 'node:crypto';
+import { echo, textOf, within } from '../support/raw-websocket';
+import { SIZES, loopEnds, installCleanup, listen, startLoop } from './helpers';
 
 installCleanup();
 
@@ -42,7 +44,7 @@ function spyPongs(conn: CopasClient | ServerConnection): Buffer[] {
 function payloads(): Array<[string, string | Buffer, number]> {
   const out: Array<[string, string | Buffer, number]> = [];
   for (const n of SIZES) {
-    out.push([`text ${n}`, textOf(n), TEXT]);
+    out.push([`text ${n}`, textOf(n, randomInt(1, 2 ** 32)), TEXT]);
     out.push([`binary ${n}`, require('node:crypto').randomBytes(n) as Buffer, BINARY]);
   }
   return out;
@@ -259,7 +261,7 @@ describe('our copas server against a ws client', () => {
 
   it('refuses the handshake with HTTP 400 when no protocol matches and there is no default', async () => {
     const errors: string[] = [];
-    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: echoHandler }, on_error: (m) => errors.push(m) });
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo }, on_error: (m) => errors.push(m) });
     const loop = startLoop();
     for (const offer of [['chat'], undefined]) {
       const ws = new WebSocket(`ws://127.0.0.1:${server.port}`, offer);

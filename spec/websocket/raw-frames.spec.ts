@@ -3,8 +3,9 @@
  * close code the server sends, plus the HTTP refusals of bad upgrade requests.
  */
 import { WebSocket } from 'ws';
-import { copas, websocket, type WebSocketServer } from '../../src';
-import { RawClient, closePayload, echoHandler, frame, loopEnds, rawHttp, installCleanup, listen, startLoop } from './helpers';
+import { websocket, type WebSocketServer } from '../../src';
+import { RawClient, closePayload, echo, frame, rawHttp } from '../support/raw-websocket';
+import { loopEnds, installCleanup, listen, startLoop } from './helpers';
 
 installCleanup();
 
@@ -18,7 +19,7 @@ beforeEach(() => {
   errors = [];
   server = listen({
     port: 0, interface: '127.0.0.1', maxMessageSize: 1000,
-    protocols: { echo: echoHandler }, on_error: (m) => errors.push(m),
+    protocols: { echo }, on_error: (m) => errors.push(m),
   });
   loop = startLoop();
 });
@@ -32,9 +33,9 @@ afterEach(async () => {
 async function closeCodeFor(...bytes: Buffer[]): Promise<{ code: number | null; reason: string; ended: boolean }> {
   const c = await RawClient.open(server.port);
   for (const b of bytes) c.write(b);
-  const r = await c.readClose();
+  const { code, reason, ended } = await c.readClose(3000, 1000);
   c.destroy();
-  return r;
+  return { code, reason: reason.toString(), ended };
 }
 
 /** The server still echoes on a fresh connection. */

@@ -5,7 +5,8 @@
 import * as http from 'node:http';
 import { WebSocket } from 'ws';
 import { copas, websocket, type ServerConnection, type WebSocketServer } from '../../src';
-import { RawClient, echoHandler, frame, loopEnds, rawHttp, within, installCleanup, listen, startLoop } from './helpers';
+import { RawClient, echo, frame, rawHttp, within } from '../support/raw-websocket';
+import { loopEnds, installCleanup, listen, startLoop } from './helpers';
 
 installCleanup();
 
@@ -22,7 +23,7 @@ function until(test: () => boolean, ms: number, what: string): Promise<void> {
 describe('server', () => {
   it('serves 1,000 concurrent copas clients echoing', async () => {
     const N = 1000;
-    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: echoHandler } });
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo } });
     const loop = startLoop();
     const connects = copas.semaphore.new(N, 100, 10); // bound the connects in flight (listen backlog)
     let connected = 0;
@@ -65,7 +66,7 @@ describe('server', () => {
           expect(yield* ws.broadcast(message)).toEqual([true]);
         }
       },
-      other: echoHandler,
+      other: echo,
     } });
     const loop = startLoop();
     const inboxes: string[][] = [];
@@ -164,7 +165,7 @@ describe('server', () => {
     const ws = new WebSocket(url(server), 'echo');
     const wsClosed = new Promise((r) => ws.on('close', (code, reason) => r([code, reason.toString()])));
     await new Promise((r) => ws.once('open', r));
-    const raw = await RawClient.open(server.port, 'echo');
+    const raw = await RawClient.open(server.port, { protocol: 'echo' });
     await until(() => opened === 3 && server.clients.length === 5, 3000, 'clients to connect');
     server.close();
     // what the server sends: a CLOSE frame with 1001 and no reason; we answer and the server closes TCP
@@ -183,9 +184,9 @@ describe('server', () => {
   });
 
   it('close() drops a client that never answers the CLOSE after closeTimeout', async () => {
-    const server = listen({ port: 0, interface: '127.0.0.1', closeTimeout: 0.3, protocols: { echo: echoHandler } });
+    const server = listen({ port: 0, interface: '127.0.0.1', closeTimeout: 0.3, protocols: { echo } });
     const loop = startLoop();
-    const raw = await RawClient.open(server.port, 'echo');
+    const raw = await RawClient.open(server.port, { protocol: 'echo' });
     await until(() => server.clients.length === 1, 2000, 'the client');
     const t0 = Date.now();
     server.close();
@@ -201,7 +202,7 @@ describe('server', () => {
   });
 
   it('close(true) keeps existing clients working while new connects are refused', async () => {
-    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: echoHandler } });
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo } });
     const loop = startLoop();
     const got: unknown[] = [];
     copas.addthread(function* () {
@@ -223,7 +224,7 @@ describe('server', () => {
 
   it('on_error is called for an incomplete request and for an invalid one (400 Bad Request)', async () => {
     const errors: string[] = [];
-    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: echoHandler }, on_error: (m) => errors.push(m) });
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { echo }, on_error: (m) => errors.push(m) });
     const loop = startLoop();
     const half = await RawClient.connect(server.port);
     half.write('GET / HT');
@@ -251,8 +252,8 @@ describe('server', () => {
   });
 
   it('a plain GET gets 426 unless config.on_request is set', async () => {
-    const plain = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: echoHandler } });
-    const withPage = listen({ port: 0, interface: '127.0.0.1', protocols: { echo: echoHandler },
+    const plain = listen({ port: 0, interface: '127.0.0.1', protocols: { echo } });
+    const withPage = listen({ port: 0, interface: '127.0.0.1', protocols: { echo },
       on_request: (_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain', Connection: 'close' }).end('a page') });
     const loop = startLoop();
     const a = await rawHttp(plain.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
@@ -268,7 +269,7 @@ describe('server', () => {
   it('mounts on an existing http.Server (config.server)', async () => {
     const httpServer = http.createServer((_req, res) => res.end('from the http server'));
     await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
-    const server = listen({ server: httpServer, protocols: { echo: echoHandler } });
+    const server = listen({ server: httpServer, protocols: { echo } });
     const port = (httpServer.address() as { port: number }).port;
     expect(server.port).toBe(port);
     const loop = startLoop();
@@ -305,7 +306,7 @@ describe('handlers', () => {
           const [m] = yield* ws.receive();
           throw new Error(`boom: ${String(m)}`);
         },
-        echo: echoHandler,
+        echo,
       } });
       const loop = startLoop();
       const got: unknown[] = [];

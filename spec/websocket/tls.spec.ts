@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { WebSocketServer as WsServer } from 'ws';
 import { copas, websocket } from '../../src';
-import { echoHandler, installCleanup, listen, loopEnds, startLoop } from './helpers';
+import { echo } from '../support/raw-websocket';
+import { installCleanup, listen, loopEnds, startLoop } from './helpers';
 
 installCleanup();
 
@@ -33,7 +34,7 @@ afterAll(() => {
 describe('wss', () => {
   it('our client against our TLS server (verify none, and verify against the cafile)', async () => {
     const errors: string[] = [];
-    const server = listen({ port: 0, interface: '127.0.0.1', on_error: (m) => errors.push(m), tls: { key: keyFile, certificate: certFile }, protocols: { echo: echoHandler } });
+    const server = listen({ port: 0, interface: '127.0.0.1', on_error: (m) => errors.push(m), tls: { key: keyFile, certificate: certFile }, protocols: { echo } });
     const loop = startLoop();
     const got: unknown[] = [];
     const big = Buffer.alloc(200000, 9);

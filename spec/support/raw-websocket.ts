@@ -1,12 +1,13 @@
 /**
- * A hand-made WebSocket client for the conformance and hostile-peer specs: a raw HTTP upgrade on node:net,
- * frames encoded and masked here (independently of src/), the server's frames parsed here, and
- * permessage-deflate done with zlib directly. Also starts and stops an echo server under copas.
+ * A hand-made WebSocket client shared by the websocket, conformance and hostile-peer specs: a raw HTTP upgrade
+ * on node:net, frames encoded and masked here (independently of src/), the server's frames parsed here, and
+ * permessage-deflate done with zlib directly. Also starts and stops an echo server under copas, and has the
+ * well-behaved-client and memory probes the hostile specs run beside their attacks.
  */
 import * as net from 'node:net';
 import * as zlib from 'node:zlib';
 import { createHash, randomBytes } from 'node:crypto';
-import { copas, websocket, type ServerConfig, type ServerConnection, type WebSocketServer } from '../../src';
+import { copas, websocket, type ServerConfig, type ServerConnection, type TaskGenerator, type WebSocketServer } from '../../src';
 
 export const OP = { CONT: 0, TEXT: 1, BINARY: 2, CLOSE: 8, PING: 9, PONG: 10 } as const;
 
@@ -14,7 +15,7 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 
 /** An echo handler: echo every message with its opcode until the peer closes. */
-export function* echo(ws: ServerConnection): Generator<any, void, any> {
+export function* echo(ws: ServerConnection): TaskGenerator<void> {
   for (;;) {
     const [message, opcode] = yield* ws.receive();
     if (message === null) return;
@@ -152,9 +153,9 @@ export class RawClient {
     if (w !== null) w();
   }
 
-  static connect(port: number): Promise<RawClient> {
+  static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.off('error', reject); resolve(new RawClient(s)); });
+      const s = net.connect(port, host, () => { s.off('error', reject); resolve(new RawClient(s)); });
       s.once('error', reject);
     });
   }
@@ -217,6 +218,13 @@ export class RawClient {
     return this.ended;
   }
 
+  /** Everything until the peer closes (or `ms` passes), as latin1 text. */
+  async readAll(ms = 3000): Promise<string> {
+    await this.need(() => false, ms).catch(() => undefined);
+    return this.buf.toString('latin1');
+  }
+
+  /** The HTTP response head (up to and including the empty line); the rest stays buffered. */
   async readHead(ms = 3000): Promise<string> {
     await this.need(() => this.buf.includes('\r\n\r\n'), ms);
     const i = this.buf.indexOf('\r\n\r\n');
@@ -335,6 +343,15 @@ export class RawClient {
   destroy(): void {
     this.sock.destroy();
   }
+}
+
+/** Sends a raw HTTP request on a fresh socket and returns the whole answer (the server closes after it). */
+export async function rawHttp(port: number, request: string): Promise<string> {
+  const c = await RawClient.connect(port);
+  c.write(request);
+  const all = await c.readAll(3000);
+  c.destroy();
+  return all;
 }
 
 function keepLast(window: Buffer, data: Buffer, size: number): Buffer {
