@@ -97,11 +97,18 @@ export class Kernel {
    * The caller registers the task where its waker will find it before entering this operation.
    */
   *wait<T = unknown>(timeout: number | undefined, keepAlive: boolean): TaskGenerator<T | typeof TIMED_OUT> {
-    const task = this.currentOrThrow('wait');
+    this.park(this.currentOrThrow('wait'), timeout, keepAlive);
+    return (yield SUSPEND) as T | typeof TIMED_OUT;
+  }
+
+  /**
+   * wait() without its generator, for hot paths: parks `task` (the running one); the caller then yields
+   * SUSPEND itself and gets the resume value (or TIMED_OUT) from that yield.
+   */
+  park(task: Task, timeout: number | undefined, keepAlive: boolean): void {
     task.state = TaskState.Waiting;
     if (keepAlive) { task.keepsAlive = true; this.aliveWaits++; }
     if (timeout !== undefined && timeout !== Infinity) { this.heap.push(task, gettime() + timeout); this.heapTasks++; }
-    return (yield SUSPEND) as T | typeof TIMED_OUT;
   }
 
   /** Suspends the running task for `seconds` (> 0), or until copas.wakeup. */

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { gettime, kernel, TIMED_OUT, type Task, type TaskGenerator } from '../scheduler';
+import { gettime, kernel, SUSPEND, TIMED_OUT, type Task, type TaskGenerator } from '../scheduler';
 import { argError, checkInteger, checkString } from '../util/args';
 import { ChunkQueue } from '../util/chunk-queue';
 import { luaRange, toByteString, toBytes, type SocketData } from './data';
@@ -136,18 +136,24 @@ export class TcpSocket {
   /** Waits for more input; null when some came, else 'closed' or 'timeout'. */
   private *waitInput(deadline: number | undefined): TaskGenerator<string | null> {
     if (this.eof || this.closedByUs || this.stream === null) return 'closed';
-    if (this.reader !== null) throw new Error('receive: another task is already receiving on this socket');
-    const task = kernel.currentOrThrow('receive');
-    if (this.paused) { this.paused = false; this.stream.resume(); }
-    this.hot = 0;
-    this.reader = task;
+    this.parkReader(deadline);
     let r: unknown;
     try {
-      r = yield* kernel.wait(deadline === undefined ? undefined : Math.max(0, deadline - gettime()), true);
+      r = yield SUSPEND;
     } finally {
       this.reader = null;
     }
     return r === TIMED_OUT ? 'timeout' : null;
+  }
+
+  /** Registers the running task as this socket's reader and parks it; the caller yields SUSPEND next. */
+  private parkReader(deadline: number | undefined): void {
+    if (this.reader !== null) throw new Error('receive: another task is already receiving on this socket');
+    const task = kernel.currentOrThrow('receive');
+    if (this.paused && this.stream !== null) { this.paused = false; this.stream.resume(); }
+    this.hot = 0;
+    this.reader = task;
+    kernel.park(task, deadline === undefined ? undefined : Math.max(0, deadline - gettime()), true);
   }
 
   private readDeadline(): number | undefined {
@@ -236,14 +242,25 @@ export class TcpSocket {
   *readChunk(timeout?: number): TaskGenerator<Buffer | string> {
     const deadline = timeout === undefined ? this.readDeadline() : gettime() + timeout;
     for (;;) {
-      const chunk = this.rx.shift();
-      if (chunk !== undefined) {
-        this.consumed();
-        return chunk;
+      const chunk = this.takeChunk();
+      if (chunk !== undefined) return chunk;
+      if (this.eof || this.closedByUs || this.stream === null) return 'closed';
+      this.parkReader(deadline); // inline waitInput: one generator per wait on the WebSocket hot path
+      let r: unknown;
+      try {
+        r = yield SUSPEND;
+      } finally {
+        this.reader = null;
       }
-      const err = yield* this.waitInput(deadline);
-      if (err !== null) return err;
+      if (r === TIMED_OUT) return 'timeout';
     }
+  }
+
+  /** @internal the next received chunk if one is buffered (no wait, no generator), else undefined. */
+  takeChunk(): Buffer | undefined {
+    const chunk = this.rx.shift();
+    if (chunk !== undefined) this.consumed();
+    return chunk;
   }
 
   /** @internal bytes received and not read yet. */
@@ -278,28 +295,48 @@ export class TcpSocket {
    * over its mark. Returns null, or 'closed' / 'timeout'.
    */
   *writeBuffers(buffers: Buffer[]): TaskGenerator<string | null> {
+    const r = this.write(buffers);
+    if (r === null) return null;
+    return r === 'drain' ? yield* this.waitDrain() : r;
+  }
+
+  /**
+   * @internal writes buffers in one batch without waiting: null when Node took them under its mark,
+   * 'drain' when the caller must `yield* waitDrain()` before writing more, 'closed' when it is closed.
+   */
+  write(buffers: Buffer[]): null | 'drain' | 'closed' {
     const stream = this.stream;
     if (stream === null || this.closedByUs || this.lostReason !== null || stream.writableEnded) return 'closed';
+    if (this.corkedStream === null) this.corkUntilTickEnd(stream);
     let ok = true;
-    if (buffers.length === 1) ok = stream.write(buffers[0]);
-    else {
-      stream.cork();
-      for (const b of buffers) ok = stream.write(b);
-      stream.uncork();
-    }
-    if (ok) return null;
-    return yield* this.waitDrain();
+    for (let i = 0; i < buffers.length; i++) ok = stream.write(buffers[i]);
+    return ok ? null : 'drain';
   }
+
+  /**
+   * Writes stay corked until the end of the current macrotask, so every send that tasks make on this socket
+   * during one kernel tick leaves in one writev instead of one write system call per message.
+   */
+  private corkUntilTickEnd(stream: net.Socket): void {
+    this.corkedStream = stream;
+    stream.cork();
+    process.nextTick(this.uncorkNow);
+  }
+
+  private corkedStream: net.Socket | null = null;
+  private readonly uncorkNow = (): void => {
+    const s = this.corkedStream;
+    this.corkedStream = null;
+    if (s !== null && s.writableCorked > 0) s.uncork();
+  };
 
   /** @internal writes without waiting (Node buffers it); for small control replies. Returns false if closed. */
   writeNow(buffers: Buffer[]): boolean {
-    const stream = this.stream;
-    if (stream === null || this.closedByUs || this.lostReason !== null || stream.writableEnded) return false;
-    for (const b of buffers) stream.write(b);
-    return true;
+    return this.write(buffers) !== 'closed';
   }
 
-  private *waitDrain(): TaskGenerator<string | null> {
+  /** @internal waits until Node's write buffer drained: null, or 'closed' / 'timeout'. */
+  *waitDrain(): TaskGenerator<string | null> {
     const deadline = this.sendTimeout === undefined ? undefined : gettime() + this.sendTimeout;
     while (this.stream !== null && this.stream.writableNeedDrain && !this.closed) {
       const task = kernel.currentOrThrow('send');

@@ -1,7 +1,10 @@
 import { gettime, kernel, type CallbackEntry, type TaskGenerator } from '../scheduler';
 import type { TcpSocket } from '../socket';
 import { argError } from '../util/args';
-import { BINARY, TEXT, WebSocketProtocol, checkCloseArguments, type ProtocolEvent } from './core';
+// Direct module imports: through the './core' barrel every TEXT/BINARY read is a CommonJS re-export getter call.
+import { BINARY, TEXT } from './core/opcodes';
+import { WebSocketProtocol, type ProtocolEvent } from './core/protocol';
+import { checkCloseArguments } from './core/close-codes';
 
 /** lua-websockets' connection states. */
 export type WebSocketState = 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
@@ -74,12 +77,10 @@ export class WebSocketConnection {
     if (proto === null || (this.state !== 'OPEN' && this.state !== 'CLOSING')) return [null, null, false, 1006, 'wrong state'];
     const deadline = this.timeout === undefined ? undefined : gettime() + this.timeout;
     for (;;) {
-      const ev = yield* this.nextEvent(proto, deadline);
+      // Buffered input needs no generator: only a receive that must wait enters nextEvent.
+      const ev = this.pollEvent(proto) ?? (yield* this.nextEvent(proto, deadline));
       if (ev === 'timeout') {
-        if (this.state === 'CLOSING' && this.closeDeadline <= gettime()) {
-          this.drop(); // our close was never answered
-          return [null, null, false, 1006, 'timeout'];
-        }
+        if (this.state === 'CLOSING' && this.closeDeadline <= gettime()) this.drop(); // our close was never answered
         return [null, null, false, 1006, 'timeout'];
       }
       if (ev.type === 'message') return ev.opcode === TEXT ? [ev.data, TEXT] : [ev.data, BINARY];
@@ -110,7 +111,8 @@ export class WebSocketConnection {
     const op = opcode ?? TEXT;
     const data = op === TEXT && typeof message !== 'string' ? message : op === BINARY && typeof message === 'string' ? Buffer.from(message) : message;
     proto.sendMessage(data, op);
-    const err = yield* sock.writeBuffers(proto.takeOutgoing());
+    const w = sock.write(proto.takeOutgoing());
+    const err = w === null ? null : w === 'drain' ? yield* sock.waitDrain() : w;
     if (err !== null) {
       this.drop();
       this.lastClose = [false, 1006, err];
@@ -218,8 +220,7 @@ export class WebSocketConnection {
   private *nextEvent(proto: WebSocketProtocol, deadline: number | undefined): TaskGenerator<ProtocolEvent | 'timeout'> {
     const sock = this.sock as TcpSocket;
     for (;;) {
-      const ev = proto.nextEvent();
-      if (proto.hasOutgoing) sock.writeNow(proto.takeOutgoing()); // PONGs and close replies go out at once
+      const ev = this.pollEvent(proto);
       if (ev !== null) return ev;
       let until = deadline;
       if (this.state === 'CLOSING' && (until === undefined || this.closeDeadline < until)) until = this.closeDeadline;
@@ -233,6 +234,19 @@ export class WebSocketConnection {
       if (typeof chunk !== 'string') proto.receive(chunk);
       else if (chunk === 'timeout') return 'timeout';
       else proto.receiveEof();
+    }
+  }
+
+  /** The next event from what is already received, without waiting; null when more input is needed. */
+  private pollEvent(proto: WebSocketProtocol): ProtocolEvent | null {
+    const sock = this.sock as TcpSocket;
+    for (;;) {
+      const ev = proto.nextEvent();
+      if (proto.hasOutgoing) sock.writeNow(proto.takeOutgoing()); // PONGs and close replies go out at once
+      if (ev !== null) return ev;
+      const chunk = sock.takeChunk();
+      if (chunk === undefined) return null;
+      proto.receive(chunk);
     }
   }
 

@@ -33,6 +33,9 @@ export interface FrameParserOptions {
   allowRsv1: boolean;
 }
 
+/** One shared empty payload (zero-length, so nobody can write into it). */
+const EMPTY = Buffer.alloc(0);
+
 const STATE_HEADER = 0;
 const STATE_PAYLOAD = 1;
 const STATE_FAILED = 2;
@@ -48,7 +51,7 @@ export class FrameParser {
   /** Declared payload length of the current frame. */
   payloadLength = 0;
   /** The piece (PARSE_DATA) or whole payload (PARSE_CONTROL) produced by the last `next()`. */
-  payload: Buffer = Buffer.alloc(0);
+  payload: Buffer = EMPTY;
   /** The last PARSE_DATA piece is the first of its frame. */
   frameStart = false;
   /** The last PARSE_DATA piece is the last of its frame. */
@@ -64,7 +67,7 @@ export class FrameParser {
   private readonly allowRsv1: boolean;
   private state = STATE_HEADER;
   private masked = false;
-  private readonly maskKey = Buffer.alloc(4);
+  private readonly maskKey = Buffer.allocUnsafe(4); // from Node's shared pool: no ArrayBuffer per connection
   private received = 0;
 
   constructor(options: FrameParserOptions) {
@@ -174,7 +177,7 @@ export class FrameParser {
     const remaining = this.payloadLength - this.received;
     if (isControl(this.opcode)) {
       if (queue.length < remaining) return PARSE_NEED_MORE;
-      const payload = remaining === 0 ? Buffer.alloc(0) : queue.take(remaining);
+      const payload = remaining === 0 ? EMPTY : queue.take(remaining);
       if (this.masked && remaining > 0) applyMask(payload, this.maskKey);
       this.payload = payload;
       this.state = STATE_HEADER;
@@ -182,7 +185,7 @@ export class FrameParser {
     }
     let piece: Buffer;
     if (remaining === 0) {
-      piece = Buffer.alloc(0);
+      piece = EMPTY;
     } else {
       if (queue.length === 0) return PARSE_NEED_MORE;
       piece = queue.takeContiguous(remaining);
