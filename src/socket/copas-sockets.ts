@@ -41,7 +41,8 @@ export function addserver(server: TcpServer, handler: ConnectionHandler, timeout
   server.onAccept = (stream) => {
     count++;
     const client = server.adopt(stream);
-    kernel.names.set(client, `${base}:client_${count}`);
+    client.nameBase = base; // named base:client_N on demand (tostring, error messages)
+    client.nameIndex = count;
     const task = kernel.spawn(`${base}:handler_${count}`, handler, [client]);
     task.socket = client;
     if (socketConfig.autoclose) (task.finalizers ??= []).push(() => { client.close(); });

@@ -57,7 +57,7 @@ export function isViablePrefix(bytes: Uint8Array, start: number, len: number): b
  * 4 bytes of state.
  */
 export class Utf8StreamValidator {
-  private readonly tail = Buffer.alloc(4);
+  private readonly tail = Buffer.allocUnsafe(4); // a slice of Node's pool, not an ArrayBuffer per connection
   private tailLength = 0;
 
   /** Forgets any carried bytes, ready for a new message. */

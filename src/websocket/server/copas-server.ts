@@ -159,7 +159,8 @@ export class WebSocketServer {
     const g = group;
     conn.onClosed = () => { g.delete(conn); };
     const n = ++this.count;
-    kernel.names.set(sock, `${this.name}:client_${n}`);
+    sock.nameBase = this.name;
+    sock.nameIndex = n;
     const task = kernel.spawn(`${this.name}:handler_${n}`, handler, [conn]);
     task.socket = sock;
     this.tasks.add(task as Task);
