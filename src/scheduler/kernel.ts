@@ -213,7 +213,7 @@ export class Kernel {
     if (fin !== null) {
       task.finalizers = null;
       for (const f of fin) {
-        try { f(); } catch (err) { this.reportError(err, task, task.socket); }
+        try { f(task); } catch (err) { this.reportError(err, task, task.socket); }
       }
     }
     const waiters = task.waiters;

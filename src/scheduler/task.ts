@@ -61,8 +61,10 @@ export class Task<T = unknown> implements HeapEntry {
   errorHandler: ErrorHandler | undefined = undefined;
   /** @internal the socket a server handed to it, for error messages and autoclose. */
   socket: unknown = undefined;
-  /** @internal run once when it ends, however it ends (autoclose, listeners). */
-  finalizers: Array<() => void> | null = null;
+  /** @internal run once when it ends, however it ends (autoclose, listeners); given the task. */
+  finalizers: Array<(task: Task) => void> | null = null;
+  /** @internal what a finalizer needs (the server connection it serves), so finalizers can be shared functions. */
+  data: unknown = undefined;
   /** @internal a weak reference to itself, made once, while it sleeps forever. */
   weakSelf: WeakRef<Task> | null = null;
   /** @internal false when someone else takes its error (copas.run rejects its Promise instead). */

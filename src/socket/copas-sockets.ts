@@ -1,4 +1,4 @@
-import { kernel, type TaskGenerator } from '../scheduler';
+import { kernel, type Task, type TaskGenerator } from '../scheduler';
 import { argError, checkGeneratorFunction, checkString } from '../util/args';
 import type { SocketData } from './data';
 import { TcpServer, type ConnectionHandler } from './tcp-server';
@@ -16,6 +16,11 @@ const registered = new Map<TcpServer, () => void>();
 kernel.cancelHooks.add(() => {
   for (const server of [...registered.keys()]) removeserver(server);
 });
+
+/** autoclose: the finalizer of a handler task closes the client it was given. */
+function closeTaskSocket(task: Task): void {
+  (task.socket as TcpSocket).close();
+}
 
 function checkTcp(fn: string, skt: unknown): TcpSocket {
   if (!(skt instanceof TcpSocket)) throw argError(fn, 'skt', 'a TCP socket (socket.tcp() or a handler\'s client)', skt);
@@ -45,7 +50,7 @@ export function addserver(server: TcpServer, handler: ConnectionHandler, timeout
     client.nameIndex = count;
     const task = kernel.spawn(`${base}:handler_${count}`, handler, [client]);
     task.socket = client;
-    if (socketConfig.autoclose) (task.finalizers ??= []).push(() => { client.close(); });
+    if (socketConfig.autoclose) (task.finalizers ??= []).push(closeTaskSocket);
   };
   kernel.hold();
   registered.set(server, () => { server.onAccept = null; kernel.release(); });

@@ -36,8 +36,6 @@ export class WebSocketConnection {
   sock: TcpSocket | null = null;
   /** CONNECTING, OPEN, CLOSING (our close sent) or CLOSED. */
   state: WebSocketState = 'CLOSED';
-  /** @internal called once when the connection reaches CLOSED (the server drops it from broadcast). */
-  onClosed: (() => void) | null = null;
   private lastClose: [boolean, number, string] | null = null;
   private reading = false;
   private closeDeadline = Infinity;
@@ -265,6 +263,9 @@ export class WebSocketConnection {
     return [wasClean, code, reason];
   }
 
+  /** Called once when the connection reaches CLOSED (a server connection leaves its broadcast group). */
+  protected closed(): void { /* nothing for clients */ }
+
   /** @internal Drops the TCP connection at once without a close handshake (teardown). */
   abort(): void {
     this.sock?.destroy();
@@ -277,6 +278,6 @@ export class WebSocketConnection {
     this.state = 'CLOSED';
     if (this.closeTimer !== null) { kernel.cancelCallbackTimer(this.closeTimer); this.closeTimer = null; }
     this.sock?.close();
-    if (wasOpen && this.onClosed !== null) this.onClosed();
+    if (wasOpen) this.closed();
   }
 }

@@ -63,7 +63,6 @@ export class WebSocketServer {
   /** The Node HTTP server underneath (shared with the user's when mounted). */
   readonly httpServer: http.Server;
   private readonly groups = new Map<string | null, ClientGroup>();
-  private readonly tasks = new Set<Task>();
   private readonly mounted: boolean;
   private readonly name: string;
   private closed = false;
@@ -123,7 +122,7 @@ export class WebSocketServer {
    */
   handleUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     if (this.closed) { socket.destroy(); return; }
-    socket.on('error', () => { /* a reset during the handshake only ends this connection */ });
+    socket.on('error', ignore); // a reset during the handshake only ends this connection
     const check = validateUpgradeRequest(req.method ?? '', req.httpVersion, req.headers);
     if (!check.ok) {
       socket.end(buildHttpError(check.status, check.reason, check.headers));
@@ -156,20 +155,13 @@ export class WebSocketServer {
     const sock = TcpSocket.fromStream(socket);
     conn.open(sock, proto, head);
     group.add(conn);
-    const g = group;
-    conn.onClosed = () => { g.delete(conn); };
     const n = ++this.count;
     sock.nameBase = this.name;
     sock.nameIndex = n;
     const task = kernel.spawn(`${this.name}:handler_${n}`, handler, [conn]);
     task.socket = sock;
-    this.tasks.add(task as Task);
-    (task.finalizers ??= []).push(() => {
-      this.tasks.delete(task as Task);
-      // A handler that returns leaves nothing behind; one that failed closes with 1011.
-      const failed = task.results !== null && task.results[0] === false && !task.cancelled;
-      conn.closeInBackground(failed ? 1011 : task.cancelled ? 1001 : 1000);
-    });
+    task.data = conn;
+    task.finalizers = [handlerEnded];
   }
 
   /** Every open connection, all protocols. */
@@ -192,6 +184,14 @@ export class WebSocketServer {
     kernel.release();
     if (!keep_clients) for (const c of this.clients) c.closeInBackground(1001);
   }
+}
+
+function ignore(): void { /* see handleUpgrade */ }
+
+/** A handler that returns leaves nothing behind: its connection is closed (1000; 1011 if it failed). */
+function handlerEnded(task: Task): void {
+  const failed = task.results !== null && task.results[0] === false && !task.cancelled;
+  (task.data as ServerConnection).closeInBackground(failed ? 1011 : task.cancelled ? 1001 : 1000);
 }
 
 function tlsOptions(t: TlsParams | https.ServerOptions): https.ServerOptions {

@@ -33,6 +33,10 @@ export class ServerConnection extends WebSocketConnection {
     this.group = group;
   }
 
+  protected override closed(): void {
+    this.group.delete(this);
+  }
+
   /**
    * Sends `message` to every other client of the same protocol, then to this one, as lua-websockets'
    * broadcast does. Returns this connection's send result.
