@@ -1,4 +1,4 @@
-import { gettime } from './clock';
+import { gettime, TIME_ORIGIN_MS } from './clock';
 import { SUSPEND, TIMED_OUT, type TaskFunction, type TaskGenerator } from './operation';
 import { Task, TaskState, type ErrorHandler } from './task';
 import { TimerHeap, type HeapEntry } from './timer-heap';
@@ -438,7 +438,7 @@ export class Kernel {
     let ran = 0;
     do {
       ran += this.readyLen;
-      this.step((performance.timeOrigin + t) / 1000);
+      this.step((TIME_ORIGIN_MS + t) / 1000);
       // Read the clock once some work was done, not after every step: tiny steps (2 tasks) share one read.
       if (ran >= 64) { t = performance.now(); ran = 0; }
     } while (this.readyLen > 0 && t - start < STEP_BUDGET_MS && this.running);
