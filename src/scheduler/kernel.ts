@@ -31,6 +31,8 @@ export class Kernel {
   current: Task | null = null;
   /** gettime() at the start of the current step: pause(0) measures its sleep with it (no clock read per hop). */
   stepNow = 0;
+  /** Macrotasks the loop has run: lets the socket layer tell a tick's first write from the next ones. */
+  ticks = 0;
   /** True while loop() runs. */
   running = false;
   /** True after exit() until the next loop(). */
@@ -433,6 +435,7 @@ export class Kernel {
   private runTick(): void {
     this.immediate = null;
     if (!this.running) return;
+    this.ticks++;
     const start = performance.now();
     let t = start;
     let ran = 0;

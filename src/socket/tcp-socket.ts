@@ -318,15 +318,18 @@ export class TcpSocket {
   write(buffers: Buffer[]): null | 'drain' | 'closed' {
     const stream = this.stream;
     if (stream === null || this.closedByUs || this.lostReason !== null || stream.writableEnded) return 'closed';
-    if (this.corkedStream === null) this.corkUntilTickEnd(stream);
+    // A tick's first write goes out at once (no delay for a lone reply); further writes in the same tick are
+    // corked and leave together in one writev when the tick ends.
+    if (this.lastWriteTick !== kernel.ticks) this.lastWriteTick = kernel.ticks;
+    else if (this.corkedStream === null) this.corkUntilTickEnd(stream);
     let ok = true;
     for (let i = 0; i < buffers.length; i++) ok = stream.write(buffers[i]);
     return ok ? null : 'drain';
   }
 
   /**
-   * Writes stay corked until the end of the current macrotask, so every send that tasks make on this socket
-   * during one kernel tick leaves in one writev instead of one write system call per message.
+   * Writes stay corked until the end of the current macrotask, so the sends that tasks make on this socket
+   * during one kernel tick leave in one writev instead of one write system call per message.
    */
   private corkUntilTickEnd(stream: net.Socket): void {
     this.corkedStream = stream;
@@ -334,6 +337,7 @@ export class TcpSocket {
     process.nextTick(uncorkAtTickEnd, this);
   }
 
+  private lastWriteTick = -1;
   /** @internal the stream corked until the tick ends (see corkUntilTickEnd). */
   corkedStream: net.Socket | null = null;
 

@@ -1,4 +1,4 @@
-import { gettime, kernel, type CallbackEntry, type TaskGenerator } from '../scheduler';
+import { gettime, kernel, type CallbackEntry, type Task, type TaskGenerator } from '../scheduler';
 import type { TcpSocket } from '../socket';
 import { argError } from '../util/args';
 // Direct module imports: through the './core' barrel every TEXT/BINARY read is a CommonJS re-export getter call.
@@ -38,6 +38,8 @@ export class WebSocketConnection {
   state: WebSocketState = 'CLOSED';
   private lastClose: [boolean, number, string] | null = null;
   private reading = false;
+  /** Tasks in close() while another task's receive() reads the reply: woken when CLOSED. */
+  private closeWaiters: Task[] | null = null;
   private closeDeadline = Infinity;
   private closeTimer: CallbackEntry | null = null;
   protected timeout: number | undefined;
@@ -157,7 +159,14 @@ export class WebSocketConnection {
     if (this.reading) {
       // another task is in receive(): it will see the reply; wait for the connection to reach CLOSED
       this.dropAtCloseDeadline();
-      while ((this.state as WebSocketState) !== 'CLOSED') yield* kernel.sleepFor(0.01);
+      const task = kernel.currentOrThrow('close');
+      (this.closeWaiters ??= []).push(task);
+      try {
+        while ((this.state as WebSocketState) !== 'CLOSED') yield* kernel.wait(undefined, true);
+      } finally {
+        const at = this.closeWaiters?.indexOf(task) ?? -1;
+        if (at >= 0) this.closeWaiters?.splice(at, 1);
+      }
       return this.lastClose ?? [false, 1006, 'closed'];
     }
     for (;;) {
@@ -279,5 +288,10 @@ export class WebSocketConnection {
     if (this.closeTimer !== null) { kernel.cancelCallbackTimer(this.closeTimer); this.closeTimer = null; }
     this.sock?.close();
     if (wasOpen) this.closed();
+    const waiters = this.closeWaiters;
+    if (waiters !== null) {
+      this.closeWaiters = null;
+      for (const w of waiters) kernel.resume(w);
+    }
   }
 }
