@@ -51,10 +51,11 @@ export class Kernel {
   };
 
   private ready: Array<Task | null> = [];
-  private readyEpochs: number[] = [];
   private readyLen = 0;
   private spare: Array<Task | null> = [];
-  private spareEpochs: number[] = [];
+  /** The ready list a step is running (entries of cancelled tasks are nulled in it). */
+  private snapshot: Array<Task | null> | null = null;
+  private snapshotLen = 0;
   private readonly heap = new TimerHeap<Entry>();
   private heapTasks = 0;
   private callbackTimers = 0;
@@ -326,18 +327,18 @@ export class Kernel {
     const n = this.readyLen;
     if (n === 0) return false;
     const tasks = this.ready;
-    const epochs = this.readyEpochs;
     this.ready = this.spare;
-    this.readyEpochs = this.spareEpochs;
     this.readyLen = 0;
+    this.snapshot = tasks;
+    this.snapshotLen = n;
     for (let i = 0; i < n; i++) {
-      const t = tasks[i] as Task;
+      const t = tasks[i];
       tasks[i] = null; // no length truncation (a runtime call): slots are reused, references dropped
-      if (t.state === TaskState.Ready && t.epoch === epochs[i]) this.run(t);
+      if (t !== null) this.run(t);
     }
-    if (n > 1024) { tasks.length = 0; epochs.length = 0; } // give a big burst's memory back; cheap per task
+    this.snapshot = null;
+    if (n > 1024) tasks.length = 0; // give a big burst's memory back; cheap per task
     this.spare = tasks;
-    this.spareEpochs = epochs;
     return true;
   }
 
@@ -406,7 +407,9 @@ export class Kernel {
         if (task.weakSelf !== null) this.sleepers.delete(task.weakSelf);
         break;
       case TaskState.Ready:
-        task.epoch++; // its ready-list entry goes stale
+        // rare (cancelling a ready task): take its entry out of the pending list or the running snapshot
+        this.dropEntry(this.ready, this.readyLen, task);
+        if (this.snapshot !== null) this.dropEntry(this.snapshot, this.snapshotLen, task);
         break;
       default:
         break;
@@ -418,8 +421,11 @@ export class Kernel {
     task.state = TaskState.Ready;
     const i = this.readyLen++;
     this.ready[i] = task;
-    this.readyEpochs[i] = ++task.epoch;
     if (i === 0) this.schedule(false);
+  }
+
+  private dropEntry(list: Array<Task | null>, len: number, task: Task): void {
+    for (let i = 0; i < len; i++) if (list[i] === task) { list[i] = null; return; }
   }
 
   /** Something changed that may end the loop or need a step: make sure a tick comes. */

@@ -13,8 +13,8 @@ import { argError, checkNumber } from '../util/args';
 export function pause(seconds?: number): Operation<number> {
   checkNumber('copas.pause', 'seconds', seconds);
   if (seconds !== undefined && seconds > 0) return pauseFor(seconds);
-  const task = kernel.currentOrThrow('copas.pause');
-  return (task.yieldOp as YieldOp | null) ?? (task.yieldOp = new YieldOp(task));
+  kernel.currentOrThrow('copas.pause');
+  return YIELD_TURN;
 }
 
 function* pauseFor(seconds: number): TaskGenerator<number> {
@@ -25,32 +25,37 @@ function* pauseFor(seconds: number): TaskGenerator<number> {
 
 const SUSPENDED: IteratorYieldResult<Instruction> = Object.freeze({ value: SUSPEND, done: false });
 
-/** pause(0) without allocating: one reusable iterator per task; yield* reads a result object at once. */
-class YieldOp implements Iterator<Instruction, number, unknown> {
-  private t0 = -1;
+/**
+ * pause(0) without allocating anything: one iterator shared by all tasks. `yield*` calls next() with the
+ * task running (kernel.current) both when it suspends and when it is resumed; the task keeps its own start
+ * time, and the result object is read by V8 at once, so sharing it is safe.
+ */
+class YieldTurn implements Iterator<Instruction, number, unknown> {
   private readonly result: { value: number; done: true } = { value: 0, done: true };
-  constructor(private readonly task: Task) {}
   [Symbol.iterator](): this { return this; }
   next(): IteratorResult<Instruction, number> {
-    if (this.t0 < 0) {
-      this.t0 = kernel.stepNow;
-      kernel.enqueue(this.task);
+    const task = kernel.current as Task;
+    if (task.pauseStart < 0) {
+      task.pauseStart = kernel.stepNow;
+      kernel.enqueue(task);
       return SUSPENDED;
     }
     const r = this.result;
-    r.value = kernel.stepNow - this.t0;
-    this.t0 = -1;
+    r.value = kernel.stepNow - task.pauseStart;
+    task.pauseStart = -1;
     return r;
   }
   return(value?: unknown): IteratorResult<Instruction, number> {
-    this.t0 = -1;
+    if (kernel.current !== null) kernel.current.pauseStart = -1;
     return { value: value as number, done: true };
   }
   throw(err?: unknown): IteratorResult<Instruction, number> {
-    this.t0 = -1;
+    if (kernel.current !== null) kernel.current.pauseStart = -1;
     throw err;
   }
 }
+
+const YIELD_TURN = new YieldTurn();
 
 /**
  * Copas' older sleep: 0 or omitted = next step, > 0 = that many seconds, < 0 = until copas.wakeup.

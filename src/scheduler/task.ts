@@ -37,18 +37,21 @@ let nextId = 1;
  * TS:  `const t = copas.addthread(fn); const [ok, v] = yield* t.get()`
  */
 export class Task<T = unknown> implements HeapEntry {
+  // The fields every switch touches come first, so they share a cache line with 10,000s of tasks.
+  /** @internal */
+  state: TaskState = TaskState.Ready;
+  /** @internal the task body's generator. */
+  readonly gen: TaskGenerator<T>;
+  /** @internal value handed to next() when it runs again. */
+  resumeValue: unknown = undefined;
+  /** @internal when the task entered pause(0), -1 when it is not in one (see sleep.ts). */
+  pauseStart = -1;
   /** @internal heap entry: the deadline of its sleep or timed wait. */
   deadline = 0;
   /** @internal */
   seq = 0;
   /** @internal */
   index = -1;
-  /** @internal */
-  state: TaskState = TaskState.Ready;
-  /** @internal value handed to next() when it runs again. */
-  resumeValue: unknown = undefined;
-  /** @internal bumps on every enqueue so stale ready-list entries are skipped. */
-  epoch = 0;
   /** @internal this wait counts as work that keeps loop() alive (I/O, awaited Promise). */
   keepsAlive = false;
   /** @internal removethread asked while it was running: end it at its next suspension. */
@@ -71,15 +74,15 @@ export class Task<T = unknown> implements HeapEntry {
   reportErrors = true;
   /** @internal tasks blocked in get(). */
   waiters: Task[] | null = null;
-  /** @internal pause(0)'s reusable iterator (see sleep.ts): no allocation per hop. */
-  yieldOp: unknown = null;
   /** The outcome once dead, else null. */
   results: TaskResult<T> | null = null;
   /** A number unique in the process, used in the default name. */
   readonly id: number = nextId++;
 
   /** @internal */
-  constructor(private readonly kernel: Kernel, readonly gen: TaskGenerator<T>, public name: string | undefined) {}
+  constructor(private readonly kernel: Kernel, gen: TaskGenerator<T>, public name: string | undefined) {
+    this.gen = gen;
+  }
 
   /** @internal called by the heap when the deadline passes. */
   fire(): void { this.kernel.expire(this); }
