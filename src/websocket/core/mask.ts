@@ -30,7 +30,12 @@ export function applyMask(buf: Uint8Array, mask: Uint8Array, offset = 0, maskSta
     for (let k = 0; k < 4; k++) scratch8[k] = mask[maskStart + ((phase + i + k) & 3)];
     const m = scratch32[0];
     const view = new Uint32Array(buf.buffer, buf.byteOffset + i, words);
-    for (let w = 0; w < words; w++) view[w] ^= m;
+    let w = 0;
+    for (const end = words - 7; w < end; w += 8) { // unrolled: fewer loop checks per word
+      view[w] ^= m; view[w + 1] ^= m; view[w + 2] ^= m; view[w + 3] ^= m;
+      view[w + 4] ^= m; view[w + 5] ^= m; view[w + 6] ^= m; view[w + 7] ^= m;
+    }
+    for (; w < words; w++) view[w] ^= m;
     i += words << 2;
   }
   for (; i < len; i++) buf[i] ^= mask[maskStart + ((phase + i) & 3)];
