@@ -136,13 +136,6 @@ export class Kernel {
     yield SUSPEND;
   }
 
-  /** Lets every other ready task run once (Copas' pause(0)). */
-  *yieldTurn(): TaskGenerator<void> {
-    const task = this.currentOrThrow('copas.pause');
-    this.enqueue(task);
-    yield SUSPEND;
-  }
-
   /** Makes a suspended task ready with `value` as its operation's result. False if it was not suspended. */
   resume(task: Task, value?: unknown): boolean {
     const s = task.state;

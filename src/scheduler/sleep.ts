@@ -13,8 +13,7 @@ import { argError, checkNumber } from '../util/args';
 export function pause(seconds?: number): Operation<number> {
   checkNumber('copas.pause', 'seconds', seconds);
   if (seconds !== undefined && seconds > 0) return pauseFor(seconds);
-  kernel.currentOrThrow('copas.pause');
-  return YIELD_TURN;
+  return yieldTurn();
 }
 
 function* pauseFor(seconds: number): TaskGenerator<number> {
@@ -57,6 +56,12 @@ class YieldTurn implements Iterator<Instruction, number, unknown> {
 
 const YIELD_TURN = new YieldTurn();
 
+/** Gives the turn: every other ready task runs once (pause(0) without its argument checks). */
+export function yieldTurn(): Operation<number> {
+  kernel.currentOrThrow('copas.pause');
+  return YIELD_TURN;
+}
+
 /**
  * Copas' older sleep: 0 or omitted = next step, > 0 = that many seconds, < 0 = until copas.wakeup.
  *
@@ -67,7 +72,7 @@ export function* sleep(seconds?: number): TaskGenerator<void> {
   const s = seconds ?? 0;
   if (s < 0) yield* kernel.sleepForever();
   else if (s > 0) yield* kernel.sleepFor(s);
-  else yield* kernel.yieldTurn();
+  else yield* YIELD_TURN;
 }
 
 /**

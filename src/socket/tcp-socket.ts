@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { gettime, kernel, SUSPEND, TIMED_OUT, type Task, type TaskGenerator } from '../scheduler';
+import { gettime, kernel, SUSPEND, TIMED_OUT, yieldTurn, type Task, type TaskGenerator } from '../scheduler';
 import { argError, checkInteger, checkString } from '../util/args';
 import { ChunkQueue } from '../util/chunk-queue';
 import { luaRange, toByteString, toBytes, type SocketData } from './data';
@@ -188,7 +188,7 @@ export class TcpSocket {
   *receive(pattern: ReceivePattern = '*l', prefix = ''): TaskGenerator<ReceiveResult> {
     const p = checkPattern('receive', pattern);
     if (typeof prefix !== 'string') throw argError('receive', 'prefix', 'a string', prefix);
-    if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* kernel.yieldTurn(); } // fairness, see HOT_LIMIT
+    if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* yieldTurn(); } // fairness, see HOT_LIMIT
     const deadline = this.readDeadline();
     let waited = false;
     for (;;) {
@@ -232,7 +232,7 @@ export class TcpSocket {
     const p = checkPattern('receivepartial', pattern);
     if (p === 'l') return yield* this.receive('*l', prefix);
     if (typeof prefix !== 'string') throw argError('receivepartial', 'prefix', 'a string', prefix);
-    if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* kernel.yieldTurn(); } // fairness, see HOT_LIMIT
+    if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* yieldTurn(); } // fairness, see HOT_LIMIT
     const deadline = this.readDeadline();
     for (;;) {
       if (this.rx.length > 0) {
@@ -290,7 +290,7 @@ export class TcpSocket {
     if (i !== undefined && (typeof i !== 'number' || !Number.isInteger(i))) throw argError('send', 'i', 'an integer index', i);
     if (j !== undefined && (typeof j !== 'number' || !Number.isInteger(j))) throw argError('send', 'j', 'an integer index', j);
     const [from, to] = luaRange(bytes.length, i, j);
-    if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* kernel.yieldTurn(); } // fairness, see HOT_LIMIT
+    if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* yieldTurn(); } // fairness, see HOT_LIMIT
     if (this.stream !== null && this.stream.writableNeedDrain) {
       // an earlier send timed out with its bytes still queued: wait for them before queueing more
       const e = yield* this.waitDrain();
