@@ -109,7 +109,7 @@ export class WebSocketConnection {
     const sock = this.sock;
     if (proto === null || sock === null || this.state !== 'OPEN') return [null, false, 1006, 'wrong state'];
     const op = opcode ?? TEXT;
-    const data = op === TEXT && typeof message !== 'string' ? message : op === BINARY && typeof message === 'string' ? Buffer.from(message) : message;
+    const data = op === BINARY && typeof message === 'string' ? Buffer.from(message) : message; // a BINARY string goes as its UTF-8 bytes
     proto.sendMessage(data, op);
     const w = sock.write(proto.takeOutgoing());
     const err = w === null ? null : w === 'drain' ? yield* sock.waitDrain() : w;
