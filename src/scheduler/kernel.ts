@@ -31,6 +31,8 @@ export class Kernel {
   current: Task | null = null;
   /** gettime() at the start of the current step: pause(0) measures its sleep with it (no clock read per hop). */
   stepNow = 0;
+  /** stepNow of the step before: a task that gave the turn in that step slept stepNow - prevStepNow. */
+  prevStepNow = 0;
   /** Macrotasks the loop has run: lets the socket layer tell a tick's first write from the next ones. */
   ticks = 0;
   /** True while loop() runs. */
@@ -308,6 +310,7 @@ export class Kernel {
 
   /** One step now: expired sleepers become ready, then the ready snapshot runs. True if any task ran. */
   step(now: number = gettime()): boolean {
+    this.prevStepNow = this.stepNow;
     this.stepNow = now;
     const heap = this.heap;
     let e = heap.peek();
@@ -330,7 +333,8 @@ export class Kernel {
       if (t !== null) this.run(t);
     }
     this.snapshot = null;
-    if (n > 1024) tasks.length = 0; // give a big burst's memory back; cheap per task
+    // Give a past burst's memory back once steps are much smaller; a steady large list keeps its slots.
+    if (tasks.length > 1024 && n * 4 < tasks.length) tasks.length = 0;
     this.spare = tasks;
     return true;
   }

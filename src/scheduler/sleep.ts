@@ -11,6 +11,7 @@ import { argError, checkNumber } from '../util/args';
  * Lua: `local slept = copas.pause(0.5)`  ->  TS: `const slept = yield* copas.pause(0.5)`
  */
 export function pause(seconds?: number): Operation<number> {
+  if (seconds === undefined || seconds === 0) return yieldTurn();
   checkNumber('copas.pause', 'seconds', seconds);
   if (seconds !== undefined && seconds > 0) return pauseFor(seconds);
   return yieldTurn();
@@ -24,32 +25,36 @@ function* pauseFor(seconds: number): TaskGenerator<number> {
 
 const SUSPENDED: IteratorYieldResult<Instruction> = Object.freeze({ value: SUSPEND, done: false });
 
+/** The resume value the kernel hands back to a task that gave the turn (no other waker can produce it). */
+const TURN_TAKEN = Symbol('copas.turn');
+
 /**
- * pause(0) without allocating anything: one iterator shared by all tasks. `yield*` calls next() with the
- * task running (kernel.current) both when it suspends and when it is resumed; the task keeps its own start
- * time, and the result object is read by V8 at once, so sharing it is safe.
+ * pause(0) without allocating anything: one iterator shared by all tasks. `yield*` calls next() once to
+ * suspend (with undefined) and once on resume (with the task's resume value, TURN_TAKEN), so the iterator
+ * needs no per-task state. A task that gave the turn always runs in the very next step, so the time it slept
+ * is the time between the two steps. The result object is read by V8 at once, so sharing it is safe.
  */
 class YieldTurn implements Iterator<Instruction, number, unknown> {
   private readonly result: { value: number; done: true } = { value: 0, done: true };
   [Symbol.iterator](): this { return this; }
-  next(): IteratorResult<Instruction, number> {
-    const task = kernel.current as Task;
-    if (task.pauseStart < 0) {
-      task.pauseStart = kernel.stepNow;
+  next(resumed?: unknown): IteratorResult<Instruction, number> {
+    if (resumed !== TURN_TAKEN) {
+      const task = kernel.current as Task;
+      task.resumeValue = TURN_TAKEN;
       kernel.enqueue(task);
       return SUSPENDED;
     }
+    // The field holds tagged values (the result objects share one shape), so storing a double allocates:
+    // store only when the step changed it, not on every hop.
     const r = this.result;
-    r.value = kernel.stepNow - task.pauseStart;
-    task.pauseStart = -1;
+    const slept = kernel.stepNow - kernel.prevStepNow;
+    if (r.value !== slept) r.value = slept;
     return r;
   }
   return(value?: unknown): IteratorResult<Instruction, number> {
-    if (kernel.current !== null) kernel.current.pauseStart = -1;
     return { value: value as number, done: true };
   }
   throw(err?: unknown): IteratorResult<Instruction, number> {
-    if (kernel.current !== null) kernel.current.pauseStart = -1;
     throw err;
   }
 }

@@ -44,8 +44,6 @@ export class Task<T = unknown> implements HeapEntry {
   readonly gen: TaskGenerator<T>;
   /** @internal value handed to next() when it runs again. */
   resumeValue: unknown = undefined;
-  /** @internal when the task entered pause(0), -1 when it is not in one (see sleep.ts). */
-  pauseStart = -1;
   /** @internal heap entry: the deadline of its sleep or timed wait. */
   deadline = 0;
   /** @internal */
