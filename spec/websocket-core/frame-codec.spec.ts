@@ -26,8 +26,8 @@ describe('opcodes', () => {
 describe('applyMask', () => {
   const naive = (buf: Buffer, mask: Buffer, offset: number) => Buffer.from(buf.map((b, i) => b ^ mask[(offset + i) & 3]));
 
-  it('matches a byte-wise XOR for every length, alignment and mask offset', () => {
-    const mask = hex('37fa213d');
+  it.each(['37fa213d', 'a7fa21bd'])('matches a byte-wise XOR for every length, alignment and mask offset (mask %s)', (maskHex) => {
+    const mask = hex(maskHex); // the second has its top bit set: a negative packed key
     const backing = Buffer.alloc(300);
     for (let i = 0; i < backing.length; i++) backing[i] = (i * 31 + 7) & 255;
     for (const len of [0, 1, 3, 4, 5, 31, 32, 33, 64, 100, 257]) {

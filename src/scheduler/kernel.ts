@@ -210,9 +210,8 @@ export class Kernel {
     const fin = task.finalizers;
     if (fin !== null) {
       task.finalizers = null;
-      for (const f of fin) {
-        try { f(task); } catch (err) { this.reportError(err, task, task.socket); }
-      }
+      if (typeof fin === 'function') this.runFinalizer(fin, task);
+      else for (const f of fin) this.runFinalizer(f, task);
     }
     const waiters = task.waiters;
     if (waiters !== null) {
@@ -221,6 +220,10 @@ export class Kernel {
     }
     task.errorHandler = undefined;
     this.poke();
+  }
+
+  private runFinalizer(f: (task: Task) => void, task: Task): void {
+    try { f(task); } catch (err) { this.reportError(err, task, task.socket); }
   }
 
   /** Calls the task's error handler (or the default); an error handler that throws is reported, not fatal. */

@@ -17,6 +17,12 @@ export interface Instruction {
 export const SUSPEND: Instruction = Object.freeze({ copasInstruction: 'suspend' as const });
 
 /**
+ * The iterator result that suspends: what a hand-written operation's next() returns to park its task (a
+ * shared object, so suspending allocates nothing; `yield*` passes it through without copying).
+ */
+export const SUSPENDED: IteratorYieldResult<Instruction> = Object.freeze({ value: SUSPEND, done: false });
+
+/**
  * A blocking operation: iterate it with `yield*` inside a task to get its result `T`.
  *
  * Lua: `local data, err = skt:receive('*l')`  ->  TS: `const [data, err] = yield* skt.receive('*l')`

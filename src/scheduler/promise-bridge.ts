@@ -36,7 +36,7 @@ export function run<A extends unknown[], T>(fn: TaskFunction<A, T>, ...args: A):
   const task = kernel.spawn(undefined, fn, args);
   task.reportErrors = false; // the rejected Promise carries the error
   const result = new Promise<T>((resolve, reject) => {
-    (task.finalizers ??= []).push(() => {
+    task.addFinalizer(() => {
       const r = task.results;
       if (r !== null && r[0]) resolve(r[1]);
       else reject(task.error ?? new Error(r === null ? 'task ended without a result' : r[1]));

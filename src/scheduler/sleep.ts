@@ -1,6 +1,6 @@
 import { gettime } from './clock';
 import { kernel } from './kernel';
-import { SUSPEND, type Instruction, type Operation, type TaskGenerator } from './operation';
+import { SUSPENDED, type Instruction, type Operation, type TaskGenerator } from './operation';
 import type { Task } from './task';
 import { argError, checkNumber } from '../util/args';
 
@@ -22,8 +22,6 @@ function* pauseFor(seconds: number): TaskGenerator<number> {
   yield* kernel.sleepFor(seconds);
   return gettime() - start;
 }
-
-const SUSPENDED: IteratorYieldResult<Instruction> = Object.freeze({ value: SUSPEND, done: false });
 
 /** The resume value the kernel hands back to a task that gave the turn (no other waker can produce it). */
 const TURN_TAKEN = Symbol('copas.turn');

@@ -27,6 +27,9 @@ export type TryResult<T> = [true, T] | [false] | ['error', string];
 /** An error handler: `function(err, co, skt)` in Copas. */
 export type ErrorHandler = (err: unknown, task: Task | null, skt: unknown) => void;
 
+/** What a task runs when it ends, given the task. */
+export type Finalizer = (task: Task) => void;
+
 let nextId = 1;
 
 /**
@@ -62,8 +65,8 @@ export class Task<T = unknown> implements HeapEntry {
   errorHandler: ErrorHandler | undefined = undefined;
   /** @internal the socket a server handed to it, for error messages and autoclose. */
   socket: unknown = undefined;
-  /** @internal run once when it ends, however it ends (autoclose, listeners); given the task. */
-  finalizers: Array<(task: Task) => void> | null = null;
+  /** @internal run once when it ends, however it ends (autoclose, listeners); one function or several. */
+  finalizers: Finalizer | Finalizer[] | null = null;
   /** @internal what a finalizer needs (the server connection it serves), so finalizers can be shared functions. */
   data: unknown = undefined;
   /** @internal a weak reference to itself, made once, while it sleeps forever. */
@@ -80,6 +83,14 @@ export class Task<T = unknown> implements HeapEntry {
   /** @internal */
   constructor(private readonly kernel: Kernel, gen: TaskGenerator<T>, public name: string | undefined) {
     this.gen = gen;
+  }
+
+  /** @internal runs `f` once when the task ends (most tasks have one at most: no array for it). */
+  addFinalizer(f: Finalizer): void {
+    const fin = this.finalizers;
+    if (fin === null) this.finalizers = f;
+    else if (typeof fin === 'function') this.finalizers = [fin, f];
+    else fin.push(f);
   }
 
   /** @internal called by the heap when the deadline passes. */

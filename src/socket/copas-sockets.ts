@@ -50,7 +50,7 @@ export function addserver(server: TcpServer, handler: ConnectionHandler, timeout
     client.nameIndex = count;
     const task = kernel.spawn(`${base}:handler_${count}`, handler, [client]);
     task.socket = client;
-    if (socketConfig.autoclose) (task.finalizers ??= []).push(closeTaskSocket);
+    if (socketConfig.autoclose) task.addFinalizer(closeTaskSocket);
   };
   kernel.hold();
   registered.set(server, () => { server.onAccept = null; kernel.release(); });

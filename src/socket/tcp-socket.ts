@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { gettime, kernel, SUSPEND, TIMED_OUT, yieldTurn, type Task, type TaskGenerator } from '../scheduler';
+import { gettime, kernel, SUSPEND, TIMED_OUT, yieldTurn, type Operation, type Task, type TaskGenerator } from '../scheduler';
+import { InputWait } from './input-wait';
 import { argError, checkInteger, checkString } from '../util/args';
 import { ChunkQueue } from '../util/chunk-queue';
 import { luaRange, toByteString, toBytes, type SocketData } from './data';
@@ -45,7 +46,9 @@ export class TcpSocket {
   private closedByUs = false;
   private lostReason: string | null = null;
   private reader: Task | null = null;
-  private writers: Task[] = [];
+  /** Tasks waiting for 'drain' (null until one waits). */
+  private writers: Task[] | null = null;
+  private inputWait: InputWait | null = null;
   private connector: Task | null = null;
   private paused = false;
   /** Operations since this socket last suspended a task (see HOT_LIMIT). */
@@ -102,7 +105,7 @@ export class TcpSocket {
 
   /** @internal stream 'drain' */
   handleDrain(): void {
-    for (const w of this.writers) kernel.resume(w);
+    if (this.writers !== null) for (const w of this.writers) kernel.resume(w);
   }
 
   /** @internal */
@@ -133,7 +136,7 @@ export class TcpSocket {
 
   private wakeAll(): void {
     if (this.reader !== null) kernel.resume(this.reader);
-    for (const w of this.writers) kernel.resume(w);
+    if (this.writers !== null) for (const w of this.writers) kernel.resume(w);
     if (this.connector !== null) kernel.resume(this.connector, this.lostReason ?? 'closed');
   }
 
@@ -144,27 +147,34 @@ export class TcpSocket {
 
   // ---- waiting -----------------------------------------------------------------------------------------
 
-  /** Waits for more input; null when some came, else 'closed' or 'timeout'. */
-  private *waitInput(deadline: number | undefined): TaskGenerator<string | null> {
-    if (this.eof || this.closedByUs || this.stream === null) return 'closed';
-    this.parkReader(deadline);
-    let r: unknown;
-    try {
-      r = yield SUSPEND;
-    } finally {
-      this.reader = null;
-    }
-    return r === TIMED_OUT ? 'timeout' : null;
+  /**
+   * @internal Waits for more input: null when some came (look again), 'closed' when none can come, 'timeout'
+   * when `deadline` (gettime() seconds) passed. One reusable operation per socket, no generator per wait.
+   */
+  waitInput(deadline: number | undefined): Operation<string | null> {
+    return (this.inputWait ??= new InputWait(this)).arm(deadline);
   }
 
-  /** Registers the running task as this socket's reader and parks it; the caller yields SUSPEND next. */
-  private parkReader(deadline: number | undefined): void {
+  /** @internal True while a task waits in waitInput (a WebSocket receive that will see the close reply). */
+  get hasReader(): boolean {
+    return this.reader !== null;
+  }
+
+  /** @internal (InputSource) registers the running task as this socket's reader and parks it. */
+  parkReader(deadline: number | undefined): boolean {
+    if (this.eof || this.closedByUs || this.stream === null) return false;
     if (this.reader !== null) throw new Error('receive: another task is already receiving on this socket');
     const task = kernel.currentOrThrow('receive');
     if (this.paused && this.stream !== null) { this.paused = false; this.stream.resume(); }
     this.hot = 0;
     this.reader = task;
     kernel.park(task, deadline === undefined ? undefined : Math.max(0, deadline - gettime()), true);
+    return true;
+  }
+
+  /** @internal (InputSource) the reader's wait ended. */
+  unparkReader(): void {
+    this.reader = null;
   }
 
   private readDeadline(): number | undefined {
@@ -255,15 +265,8 @@ export class TcpSocket {
     for (;;) {
       const chunk = this.takeChunk();
       if (chunk !== undefined) return chunk;
-      if (this.eof || this.closedByUs || this.stream === null) return 'closed';
-      this.parkReader(deadline); // inline waitInput: one generator per wait on the WebSocket hot path
-      let r: unknown;
-      try {
-        r = yield SUSPEND;
-      } finally {
-        this.reader = null;
-      }
-      if (r === TIMED_OUT) return 'timeout';
+      const err = yield* this.waitInput(deadline);
+      if (err !== null) return err;
     }
   }
 
@@ -322,9 +325,20 @@ export class TcpSocket {
     // corked and leave together in one writev when the tick ends.
     if (this.lastWriteTick !== kernel.ticks) this.lastWriteTick = kernel.ticks;
     else if (this.corkedStream === null) this.corkUntilTickEnd(stream);
+    const n = buffers.length;
     let ok = true;
-    for (let i = 0; i < buffers.length; i++) ok = stream.write(buffers[i]);
-    return ok ? null : 'drain';
+    if (n === 1) {
+      ok = stream.write(buffers[0]);
+    } else {
+      // Several buffers (a frame header and its payload) leave in one writev, not one write(2) each.
+      const batch = this.corkedStream === null;
+      if (batch) stream.cork();
+      for (let i = 0; i < n; i++) ok = stream.write(buffers[i]);
+      if (batch) stream.uncork();
+    }
+    // write() says false for any chunk over the mark, even one the kernel took at once: wait for 'drain' only
+    // when bytes really stay queued, else a big message would cost a trip through the scheduler for nothing.
+    return ok || stream.writableLength < stream.writableHighWaterMark ? null : 'drain';
   }
 
   /**
@@ -351,13 +365,13 @@ export class TcpSocket {
     const deadline = this.sendTimeout === undefined ? undefined : gettime() + this.sendTimeout;
     while (this.stream !== null && this.stream.writableNeedDrain && !this.closed) {
       const task = kernel.currentOrThrow('send');
-      this.writers.push(task); // several tasks may write to one socket (broadcast): each waits for drain
+      (this.writers ??= []).push(task); // several tasks may write to one socket (broadcast): each waits for drain
       let r: unknown;
       try {
         r = yield* kernel.wait(deadline === undefined ? undefined : Math.max(0, deadline - gettime()), true);
       } finally {
-        const at = this.writers.indexOf(task);
-        if (at >= 0) this.writers.splice(at, 1);
+        const at = this.writers?.indexOf(task) ?? -1;
+        if (at >= 0) this.writers?.splice(at, 1);
       }
       if (r === TIMED_OUT) return 'timeout';
     }

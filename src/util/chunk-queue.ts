@@ -4,7 +4,8 @@
  * layer's receive buffer and by the WebSocket frame parser.
  */
 export class ChunkQueue {
-  private chunks: Buffer[] = [];
+  /** NO_CHUNKS until the first push: a queue that never receives holds no array. */
+  private chunks: Buffer[] = NO_CHUNKS;
   private head = 0;
   private offset = 0;
   /** Number of unread bytes. */
@@ -15,6 +16,7 @@ export class ChunkQueue {
   /** Appends a chunk; the queue takes ownership (it may be unmasked in place later). */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
+    if (this.chunks === NO_CHUNKS) this.chunks = [];
     this.chunks.push(chunk);
     this.length += chunk.length;
   }
@@ -109,7 +111,7 @@ export class ChunkQueue {
 
   /** Drops everything (after the connection failed, input is ignored). */
   clear(): void {
-    this.chunks = [];
+    this.chunks = NO_CHUNKS;
     this.head = 0;
     this.offset = 0;
     this.length = 0;
@@ -135,3 +137,5 @@ export class ChunkQueue {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** The shared empty list (never pushed to: push swaps in an array of the queue's own). */
+const NO_CHUNKS: Buffer[] = [];

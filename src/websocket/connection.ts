@@ -37,7 +37,6 @@ export class WebSocketConnection {
   /** CONNECTING, OPEN, CLOSING (our close sent) or CLOSED. */
   state: WebSocketState = 'CLOSED';
   private lastClose: [boolean, number, string] | null = null;
-  private reading = false;
   /** Tasks in close() while another task's receive() reads the reply: woken when CLOSED. */
   private closeWaiters: Task[] | null = null;
   private closeDeadline = Infinity;
@@ -76,12 +75,18 @@ export class WebSocketConnection {
     const proto = this.protocolState;
     if (proto === null || (this.state !== 'OPEN' && this.state !== 'CLOSING')) return [null, null, false, 1006, 'wrong state'];
     const deadline = this.timeout === undefined ? undefined : gettime() + this.timeout;
+    const sock = this.sock as TcpSocket;
     for (;;) {
-      // Buffered input needs no generator: only a receive that must wait enters nextEvent.
-      const ev = this.pollEvent(proto) ?? (yield* this.nextEvent(proto, deadline));
-      if (ev === 'timeout') {
-        if (this.state === 'CLOSING' && this.closeDeadline <= gettime()) this.drop(); // our close was never answered
-        return [null, null, false, 1006, 'timeout'];
+      const ev = this.pollEvent(proto);
+      if (ev === null) {
+        // Wait here rather than in a nested generator: an idle connection holds only this frame.
+        const err = yield* sock.waitInput(this.readUntil(deadline));
+        if (err === 'timeout') {
+          if (this.state === 'CLOSING' && this.closeDeadline <= gettime()) this.drop(); // our close was never answered
+          return [null, null, false, 1006, 'timeout'];
+        }
+        if (err !== null) proto.receiveEof();
+        continue;
       }
       if (ev.type === 'message') return ev.opcode === TEXT ? [ev.data, TEXT] : [ev.data, BINARY];
       if (ev.type === 'close') {
@@ -156,7 +161,7 @@ export class WebSocketConnection {
       this.drop();
       return [false, 1006, err];
     }
-    if (this.reading) {
+    if (sock.hasReader) {
       // another task is in receive(): it will see the reply; wait for the connection to reach CLOSED
       this.dropAtCloseDeadline();
       const task = kernel.currentOrThrow('close');
@@ -189,7 +194,7 @@ export class WebSocketConnection {
     const proto = this.protocolState;
     const sock = this.sock;
     if (this.state !== 'OPEN' || proto === null || sock === null) return;
-    if (this.reading) {
+    if (sock.hasReader) {
       // the handler is in receive(): it reads the reply (or times out at closeDeadline)
       this.startClose(proto, code, reason);
       sock.writeNow(proto.takeOutgoing());
@@ -229,19 +234,15 @@ export class WebSocketConnection {
     for (;;) {
       const ev = this.pollEvent(proto);
       if (ev !== null) return ev;
-      let until = deadline;
-      if (this.state === 'CLOSING' && (until === undefined || this.closeDeadline < until)) until = this.closeDeadline;
-      this.reading = true;
-      let chunk: Buffer | string;
-      try {
-        chunk = yield* sock.readChunk(until === undefined ? undefined : Math.max(0, until - gettime()));
-      } finally {
-        this.reading = false;
-      }
-      if (typeof chunk !== 'string') proto.receive(chunk);
-      else if (chunk === 'timeout') return 'timeout';
-      else proto.receiveEof();
+      const err = yield* sock.waitInput(this.readUntil(deadline));
+      if (err === 'timeout') return 'timeout';
+      if (err !== null) proto.receiveEof();
     }
+  }
+
+  /** A read's deadline: the caller's, or the close deadline once our close is sent, whichever comes first. */
+  private readUntil(deadline: number | undefined): number | undefined {
+    return this.state === 'CLOSING' && (deadline === undefined || this.closeDeadline < deadline) ? this.closeDeadline : deadline;
   }
 
   /** The next event from what is already received, without waiting; null when more input is needed. */

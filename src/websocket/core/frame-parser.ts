@@ -8,7 +8,7 @@
  */
 import { ChunkQueue } from '../../util/chunk-queue';
 import { CLOSE_MESSAGE_TOO_BIG, CLOSE_PROTOCOL_ERROR } from './close-codes';
-import { applyMask } from './mask';
+import { xorMask } from './mask';
 import { BINARY, TEXT, isControl, isKnown } from './opcodes';
 
 /** `next()` found no complete unit; feed more bytes. */
@@ -67,7 +67,8 @@ export class FrameParser {
   private readonly allowRsv1: boolean;
   private state = STATE_HEADER;
   private masked = false;
-  private readonly maskKey = Buffer.allocUnsafe(4); // from Node's shared pool: no ArrayBuffer per connection
+  /** The frame's masking key, packed (see xorMask): a number, not a Buffer per connection. */
+  private maskKey = 0;
   private received = 0;
 
   constructor(options: FrameParserOptions) {
@@ -155,11 +156,7 @@ export class FrameParser {
     if (queue.length < headerLength) return PARSE_NEED_MORE;
     if (masked) {
       const at = 2 + extra;
-      const key = this.maskKey;
-      key[0] = queue.byteAt(at);
-      key[1] = queue.byteAt(at + 1);
-      key[2] = queue.byteAt(at + 2);
-      key[3] = queue.byteAt(at + 3);
+      this.maskKey = queue.byteAt(at) | (queue.byteAt(at + 1) << 8) | (queue.byteAt(at + 2) << 16) | (queue.byteAt(at + 3) << 24);
     }
     queue.skip(headerLength);
     this.fin = fin;
@@ -178,7 +175,7 @@ export class FrameParser {
     if (isControl(this.opcode)) {
       if (queue.length < remaining) return PARSE_NEED_MORE;
       const payload = remaining === 0 ? EMPTY : queue.take(remaining);
-      if (this.masked && remaining > 0) applyMask(payload, this.maskKey);
+      if (this.masked && remaining > 0) xorMask(payload, this.maskKey, 0);
       this.payload = payload;
       this.state = STATE_HEADER;
       return PARSE_CONTROL;
@@ -189,7 +186,7 @@ export class FrameParser {
     } else {
       if (queue.length === 0) return PARSE_NEED_MORE;
       piece = queue.takeContiguous(remaining);
-      if (this.masked) applyMask(piece, this.maskKey, this.received);
+      if (this.masked) xorMask(piece, this.maskKey, this.received);
     }
     this.frameStart = this.received === 0;
     this.received += piece.length;

@@ -4,7 +4,7 @@
  */
 export * from './opcodes';
 export * from './close-codes';
-export { applyMask } from './mask';
+export { applyMask, packMask, xorMask } from './mask';
 export { writeMaskKey } from './mask-keys';
 export { encodeFrame, headerLength } from './frame-encoder';
 export type { FrameOptions } from './frame-encoder';

@@ -3,11 +3,16 @@
  * clients mask every byte they send and servers unmask every byte they receive.
  */
 
-const scratch32 = new Uint32Array(1);
-const scratch8 = new Uint8Array(scratch32.buffer);
+/** Typed-array words follow the machine's byte order; the packed key is little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Below this many bytes a plain loop beats creating a typed-array view. */
 const WORD_LOOP_THRESHOLD = 32;
+
+/** The 4 mask bytes `mask[at .. at + 3]` as one int32 (a Smi, never a boxed double), byte k in bits 8k..8k+7. */
+export function packMask(mask: Uint8Array, at = 0): number {
+  return mask[at] | (mask[at + 1] << 8) | (mask[at + 2] << 16) | (mask[at + 3] << 24);
+}
 
 /**
  * XORs `buf` in place with the 4-byte `mask`. `offset` is the position of `buf[0]` within
@@ -15,21 +20,28 @@ const WORD_LOOP_THRESHOLD = 32;
  * The mask is read from `mask[maskStart .. maskStart + 3]` (handy when it sits in a header).
  */
 export function applyMask(buf: Uint8Array, mask: Uint8Array, offset = 0, maskStart = 0): void {
+  xorMask(buf, packMask(mask, maskStart), offset);
+}
+
+/** applyMask with the mask packed by packMask: a parser keeps a number, not a 4-byte Buffer per connection. */
+export function xorMask(buf: Uint8Array, key: number, offset: number): void {
   const len = buf.length;
   const phase = offset & 3;
   if (len < WORD_LOOP_THRESHOLD) {
-    for (let i = 0; i < len; i++) buf[i] ^= mask[maskStart + ((phase + i) & 3)];
+    for (let i = 0; i < len; i++) buf[i] ^= key >>> (((phase + i) & 3) << 3);
     return;
   }
   // Unmask byte by byte up to a 4-byte aligned address, then a word at a time.
   let i = 0;
   const lead = (4 - (buf.byteOffset & 3)) & 3;
-  for (; i < lead; i++) buf[i] ^= mask[maskStart + ((phase + i) & 3)];
+  for (; i < lead; i++) buf[i] ^= key >>> (((phase + i) & 3) << 3);
   const words = (len - i) >>> 2;
   if (words > 0) {
-    for (let k = 0; k < 4; k++) scratch8[k] = mask[maskStart + ((phase + i + k) & 3)];
-    const m = scratch32[0];
-    const view = new Uint32Array(buf.buffer, buf.byteOffset + i, words);
+    // The word at i starts at mask byte q: rotate the key so its low byte is byte q (little-endian words).
+    const q = ((phase + i) & 3) << 3;
+    const r = q === 0 ? key | 0 : (key >>> q) | (key << (32 - q));
+    const m = LITTLE_ENDIAN ? r : (r << 24) | ((r << 8) & 0xff0000) | ((r >>> 8) & 0xff00) | (r >>> 24);
+    const view = new Int32Array(buf.buffer, buf.byteOffset + i, words);
     let w = 0;
     for (const end = words - 7; w < end; w += 8) { // unrolled: fewer loop checks per word
       view[w] ^= m; view[w + 1] ^= m; view[w + 2] ^= m; view[w + 3] ^= m;
@@ -38,5 +50,5 @@ export function applyMask(buf: Uint8Array, mask: Uint8Array, offset = 0, maskSta
     for (; w < words; w++) view[w] ^= m;
     i += words << 2;
   }
-  for (; i < len; i++) buf[i] ^= mask[maskStart + ((phase + i) & 3)];
+  for (; i < len; i++) buf[i] ^= key >>> (((phase + i) & 3) << 3);
 }

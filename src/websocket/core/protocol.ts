@@ -134,7 +134,8 @@ export class WebSocketProtocol {
   private readonly parser: FrameParser;
   private readonly deflate: PerMessageDeflate | null;
   private readonly mask: boolean;
-  private outgoing: Buffer[] = [];
+  /** Frames to write; null when none (an idle connection holds no array). */
+  private outgoing: Buffer[] | null = null;
   private finished = false;
   private failed = false;
   private eof = false;
@@ -144,8 +145,9 @@ export class WebSocketProtocol {
   private msgSize = 0;
   private fragmentCount = 0;
   private streamUtf8 = false;
-  private readonly assembler = new MessageAssembler();
-  private readonly utf8 = new Utf8StreamValidator();
+  /** Made on the first message that does not arrive as one frame in one chunk (most never need them). */
+  private assembler: MessageAssembler | null = null;
+  private utf8: Utf8StreamValidator | null = null;
 
   constructor(role: Role, options: ProtocolOptions = {}) {
     if (role !== 'client' && role !== 'server') {
@@ -214,13 +216,14 @@ export class WebSocketProtocol {
   /** Bytes to write, in order; the caller writes them all (writev/cork) and owns them. */
   takeOutgoing(): Buffer[] {
     const out = this.outgoing;
-    if (out.length > 0) this.outgoing = [];
+    if (out === null) return [];
+    this.outgoing = null;
     return out;
   }
 
   /** True if `takeOutgoing` has something to write. */
   get hasOutgoing(): boolean {
-    return this.outgoing.length > 0;
+    return this.outgoing !== null;
   }
 
   /**
@@ -246,12 +249,16 @@ export class WebSocketProtocol {
       const length = isString ? Buffer.byteLength(data) : data.length;
       if (deflate.shouldCompress(length)) {
         const plain = isString ? Buffer.from(data, 'utf8') : asBuffer(data);
-        encodeFrame(op, deflate.compress(plain), { fin: true, rsv1: true, mask: this.mask }, this.outgoing);
+        encodeFrame(op, deflate.compress(plain), { fin: true, rsv1: true, mask: this.mask }, this.queue());
         return true;
       }
     }
-    encodeFrame(op, data, { fin: true, rsv1: false, mask: this.mask }, this.outgoing);
+    encodeFrame(op, data, { fin: true, rsv1: false, mask: this.mask }, this.queue());
     return true;
+  }
+
+  private queue(): Buffer[] {
+    return (this.outgoing ??= []);
   }
 
   /** Queues a PING (payload at most 125 bytes). Returns false once our CLOSE was sent. */
@@ -287,13 +294,13 @@ export class WebSocketProtocol {
       payload = data;
     }
     if (this.closeSent) return false;
-    encodeFrame(opcode, payload, { fin: true, rsv1: false, mask: this.mask }, this.outgoing);
+    encodeFrame(opcode, payload, { fin: true, rsv1: false, mask: this.mask }, this.queue());
     return true;
   }
 
   private queueClose(code: number | null, reason: string): void {
     this.closeSent = true;
-    encodeFrame(CLOSE, encodeClosePayload(code, reason), { fin: true, rsv1: false, mask: this.mask }, this.outgoing);
+    encodeFrame(CLOSE, encodeClosePayload(code, reason), { fin: true, rsv1: false, mask: this.mask }, this.queue());
   }
 
   /** Ends reading: no more events after this one. */
@@ -301,7 +308,7 @@ export class WebSocketProtocol {
     this.finished = true;
     this.readyState = 'closed';
     this.parser.stop();
-    this.assembler.reset();
+    this.assembler?.reset();
     this.msgOpcode = 0;
     return event;
   }
@@ -317,7 +324,7 @@ export class WebSocketProtocol {
     const parser = this.parser;
     const payload = parser.payload;
     if (parser.opcode === PING) {
-      if (!this.closeSent) encodeFrame(PONG, payload, { fin: true, rsv1: false, mask: this.mask }, this.outgoing);
+      if (!this.closeSent) encodeFrame(PONG, payload, { fin: true, rsv1: false, mask: this.mask }, this.queue());
       return { type: 'ping', data: payload };
     }
     if (parser.opcode === PONG) return { type: 'pong', data: payload };
@@ -350,20 +357,21 @@ export class WebSocketProtocol {
       if (this.msgSize > this.maxMessageSize) {
         return this.fail(CLOSE_MESSAGE_TOO_BIG, `message over the limit of ${this.maxMessageSize} bytes`);
       }
-      if (parser.frameEnd && parser.fin && this.assembler.length === 0) {
+      if (parser.frameEnd && parser.fin && (this.assembler === null || this.assembler.length === 0)) {
         // Whole message in one frame in one chunk: a view of the received bytes, no copy.
         return this.completeMessage(piece, false);
       }
     }
-    if (this.streamUtf8 && !this.utf8.push(piece)) {
+    if (this.streamUtf8 && !(this.utf8 ??= new Utf8StreamValidator()).push(piece)) {
       return this.fail(CLOSE_INVALID_PAYLOAD, 'invalid UTF-8 in text message');
     }
-    this.assembler.append(piece);
+    const assembler = (this.assembler ??= new MessageAssembler());
+    assembler.append(piece);
     if (!(parser.frameEnd && parser.fin)) return null;
-    if (this.streamUtf8 && !this.utf8.end()) {
+    if (this.streamUtf8 && !(this.utf8 as Utf8StreamValidator).end()) {
       return this.fail(CLOSE_INVALID_PAYLOAD, 'text message ends inside a UTF-8 sequence');
     }
-    return this.completeMessage(this.assembler.finish(), this.streamUtf8);
+    return this.completeMessage(assembler.finish(), this.streamUtf8);
   }
 
   private completeMessage(payload: Buffer, utf8Checked: boolean): ProtocolEvent {

@@ -161,7 +161,7 @@ export class WebSocketServer {
     const task = kernel.spawn(`${this.name}:handler_${n}`, handler, [conn]);
     task.socket = sock;
     task.data = conn;
-    task.finalizers = [handlerEnded];
+    task.addFinalizer(handlerEnded);
   }
 
   /** Every open connection, all protocols. */
