@@ -353,4 +353,25 @@ describe('handlers', () => {
     server.close();
     await loopEnds(loop, 1000);
   });
+
+  it('a handler sees the request: protocol, path, headers, and the peer address also after the close', async () => {
+    const seen: unknown[] = [];
+    let handlerConn: ServerConnection | null = null;
+    const server = listen({ port: 0, interface: '127.0.0.1', protocols: { info: function* (ws) {
+      handlerConn = ws;
+      seen.push(ws.protocol, ws.path, ws.headers['x-hello']);
+      const [m] = yield* ws.receive(); // the client closes: m is null, the socket is gone
+      seen.push(m, ws.remoteAddress, ws.remotePort);
+    } } });
+    const loop = startLoop();
+    const client = new WebSocket(`${url(server)}/room?id=7`, 'info', { headers: { 'X-Hello': 'there' } });
+    await within(new Promise((r) => client.once('open', r)), 3000, 'open');
+    const localPort = (client as unknown as { _socket: { localPort: number } })._socket.localPort;
+    client.close(1000);
+    await until(() => seen.length === 6, 3000, 'the handler');
+    expect(seen).toEqual(['info', '/room?id=7', 'there', null, '127.0.0.1', localPort]);
+    expect(handlerConn).not.toBeNull();
+    server.close();
+    await loopEnds(loop, 1000);
+  });
 });

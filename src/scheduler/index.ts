@@ -1,7 +1,7 @@
 /** The Copas core: tasks, the dispatcher loop, sleeping, timers and the Promise bridge. No sockets here. */
 export { kernel, Kernel, type CallbackEntry } from './kernel';
-export { SUSPEND, SUSPENDED, TIMED_OUT, type Operation, type TaskFunction, type TaskGenerator, type Instruction } from './operation';
-export { Task, TaskState, type TaskResult, type TryResult, type ErrorHandler } from './task';
+export { completed, SUSPEND, SUSPENDED, TIMED_OUT, type Operation, type TaskFunction, type TaskGenerator, type Instruction } from './operation';
+export { Task, TaskState, type TaskNamer, type TaskResult, type TryResult, type ErrorHandler } from './task';
 export { gettime } from './clock';
 export * from './sleep';
 export * from './threads';

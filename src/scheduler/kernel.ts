@@ -1,6 +1,6 @@
 import { gettime, TIME_ORIGIN_MS } from './clock';
 import { SUSPEND, TIMED_OUT, type TaskFunction, type TaskGenerator } from './operation';
-import { Task, TaskState, type ErrorHandler } from './task';
+import { Task, TaskState, type ErrorHandler, type TaskNamer } from './task';
 import { TimerHeap, type HeapEntry } from './timer-heap';
 import { describe } from '../util/args';
 
@@ -74,12 +74,12 @@ export class Kernel {
   // ---- tasks -------------------------------------------------------------------------------------------
 
   /** Creates a task that first runs on the next step. */
-  spawn<A extends unknown[], T>(name: string | undefined, fn: TaskFunction<A, T>, args: A): Task<T> {
+  spawn<A extends unknown[], T>(name: string | TaskNamer | undefined, fn: TaskFunction<A, T>, args: A): Task<T> {
     const gen = fn(...args) as TaskGenerator<T>;
     if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function') {
       throw new TypeError(`copas.addthread: the task function must be a generator function (function* () { ... }), it returned ${describe(gen)}`);
     }
-    const task = new Task<T>(this, gen, name);
+    const task = new Task<T>(gen, name);
     this.tasks.add(task as Task);
     this.enqueue(task as Task);
     return task;

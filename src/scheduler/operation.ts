@@ -39,3 +39,8 @@ export type TaskFunction<A extends unknown[] = unknown[], T = unknown> = (...arg
 
 /** Returned (as the resume value) to a task whose timed wait ran out before anyone resumed it. */
 export const TIMED_OUT: unique symbol = Symbol('copas.timed_out');
+
+/** An operation that is already complete: `yield*` on it returns `value` at once (an early exit). */
+export function completed<T>(value: T): Operation<T> {
+  return { [Symbol.iterator]: () => ({ next: () => ({ value, done: true }) }) };
+}

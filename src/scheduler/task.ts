@@ -1,5 +1,6 @@
 import type { HeapEntry } from './timer-heap';
-import type { Kernel } from './kernel';
+// A cycle (kernel.ts makes Tasks): fine, the kernel is only used inside methods, after both modules loaded.
+import { kernel } from './kernel';
 import type { TaskGenerator } from './operation';
 
 /** Where a task is: each state says which structure, if any, holds it. */
@@ -27,10 +28,18 @@ export type TryResult<T> = [true, T] | [false] | ['error', string];
 /** An error handler: `function(err, co, skt)` in Copas. */
 export type ErrorHandler = (err: unknown, task: Task | null, skt: unknown) => void;
 
+/** Makes a task's name when it is asked for (see Task.name). */
+export type TaskNamer = (task: Task) => string;
+
 /** What a task runs when it ends, given the task. */
 export type Finalizer = (task: Task) => void;
 
 let nextId = 1;
+
+const KEEPS_ALIVE = 1;
+const CANCEL_REQUESTED = 2;
+const CANCELLED = 4;
+const QUIET = 8;
 
 /**
  * A running generator function: what `copas.addthread` returns (a Lua coroutine in Copas). It is also a
@@ -47,18 +56,14 @@ export class Task<T = unknown> implements HeapEntry {
   readonly gen: TaskGenerator<T>;
   /** @internal value handed to next() when it runs again. */
   resumeValue: unknown = undefined;
+  /** @internal the boolean states below, one bit each (one field instead of four in every task). */
+  private flags = 0;
   /** @internal heap entry: the deadline of its sleep or timed wait. */
   deadline = 0;
   /** @internal */
   seq = 0;
   /** @internal */
   index = -1;
-  /** @internal this wait counts as work that keeps loop() alive (I/O, awaited Promise). */
-  keepsAlive = false;
-  /** @internal removethread asked while it was running: end it at its next suspension. */
-  cancelRequested = false;
-  /** @internal it was cancelled: its result is [false, 'cancelled'] however it ends. */
-  cancelled = false;
   /** @internal the thrown value when it failed. */
   error: unknown = undefined;
   /** @internal a per-task error handler (copas.seterrorhandler inside the task). */
@@ -71,19 +76,43 @@ export class Task<T = unknown> implements HeapEntry {
   data: unknown = undefined;
   /** @internal a weak reference to itself, made once, while it sleeps forever. */
   weakSelf: WeakRef<Task> | null = null;
-  /** @internal false when someone else takes its error (copas.run rejects its Promise instead). */
-  reportErrors = true;
   /** @internal tasks blocked in get(). */
   waiters: Task[] | null = null;
   /** The outcome once dead, else null. */
   results: TaskResult<T> | null = null;
+  /** The name, or a function that makes it when asked (a server's thousands of handlers keep no string each). */
+  private label: string | TaskNamer | undefined;
   /** A number unique in the process, used in the default name. */
   readonly id: number = nextId++;
 
   /** @internal */
-  constructor(private readonly kernel: Kernel, gen: TaskGenerator<T>, public name: string | undefined) {
+  constructor(gen: TaskGenerator<T>, name: string | TaskNamer | undefined) {
     this.gen = gen;
+    this.label = name;
   }
+
+  /** Its name (copas.setthreadname / addnamedthread), or undefined. */
+  get name(): string | undefined {
+    const l = this.label;
+    return typeof l === 'function' ? l(this) : l;
+  }
+
+  set name(name: string | undefined) {
+    this.label = name;
+  }
+
+  /** @internal this wait counts as work that keeps loop() alive (I/O, awaited Promise). */
+  get keepsAlive(): boolean { return (this.flags & KEEPS_ALIVE) !== 0; }
+  set keepsAlive(on: boolean) { this.flags = on ? this.flags | KEEPS_ALIVE : this.flags & ~KEEPS_ALIVE; }
+  /** @internal removethread asked while it was running: end it at its next suspension. */
+  get cancelRequested(): boolean { return (this.flags & CANCEL_REQUESTED) !== 0; }
+  set cancelRequested(on: boolean) { this.flags = on ? this.flags | CANCEL_REQUESTED : this.flags & ~CANCEL_REQUESTED; }
+  /** @internal it was cancelled: its result is [false, 'cancelled'] however it ends. */
+  get cancelled(): boolean { return (this.flags & CANCELLED) !== 0; }
+  set cancelled(on: boolean) { this.flags = on ? this.flags | CANCELLED : this.flags & ~CANCELLED; }
+  /** @internal false when someone else takes its error (copas.run rejects its Promise instead). */
+  get reportErrors(): boolean { return (this.flags & QUIET) === 0; }
+  set reportErrors(on: boolean) { this.flags = on ? this.flags & ~QUIET : this.flags | QUIET; }
 
   /** @internal runs `f` once when the task ends (most tasks have one at most: no array for it). */
   addFinalizer(f: Finalizer): void {
@@ -94,7 +123,7 @@ export class Task<T = unknown> implements HeapEntry {
   }
 
   /** @internal called by the heap when the deadline passes. */
-  fire(): void { this.kernel.expire(this); }
+  fire(): void { kernel.expire(this); }
 
   /** True once the task has finished, failed or been cancelled. */
   get dead(): boolean { return this.state === TaskState.Dead; }
@@ -105,10 +134,10 @@ export class Task<T = unknown> implements HeapEntry {
    */
   *get(): TaskGenerator<TaskResult<T>> {
     while (this.results === null) {
-      const me = this.kernel.currentOrThrow('task.get');
+      const me = kernel.currentOrThrow('task.get');
       (this.waiters ??= []).push(me);
       try {
-        yield* this.kernel.wait(undefined, false);
+        yield* kernel.wait(undefined, false);
       } finally {
         // a waiter removed with copas.removethread must not stay listed
         const w = this.waiters;
@@ -128,7 +157,7 @@ export class Task<T = unknown> implements HeapEntry {
   /** Cancels the task if it has not ended; returns false when it already had. */
   cancel(): boolean {
     if (this.results !== null) return false;
-    this.kernel.removethread(this);
+    kernel.removethread(this);
     return true;
   }
 

@@ -2,7 +2,7 @@ import { kernel, type Task, type TaskGenerator } from '../scheduler';
 import { argError, checkGeneratorFunction, checkString } from '../util/args';
 import type { SocketData } from './data';
 import { TcpServer, type ConnectionHandler } from './tcp-server';
-import { TcpSocket, type ReceivePattern, type ReceiveResult, type SendResult, type OkResult } from './tcp-socket';
+import { handlerTaskName, TcpSocket, type ReceivePattern, type ReceiveResult, type SendResult, type OkResult } from './tcp-socket';
 import type { TlsParams } from './tls-params';
 import { UdpSocket } from './udp-socket';
 
@@ -48,7 +48,7 @@ export function addserver(server: TcpServer, handler: ConnectionHandler, timeout
     const client = server.adopt(stream);
     client.nameBase = base; // named base:client_N on demand (tostring, error messages)
     client.nameIndex = count;
-    const task = kernel.spawn(`${base}:handler_${count}`, handler, [client]);
+    const task = kernel.spawn(handlerTaskName, handler, [client]);
     task.socket = client;
     if (socketConfig.autoclose) task.addFinalizer(closeTaskSocket);
   };

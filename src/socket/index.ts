@@ -1,6 +1,6 @@
 /** LuaSocket-style sockets under the scheduler, and Copas' socket functions. Knows nothing of WebSocket. */
 export { socket, type SocketModule } from './socket-api';
-export { TcpSocket, type ReceivePattern, type ReceiveResult, type SendResult, type OkResult } from './tcp-socket';
+export { handlerTaskName, TcpSocket, type ReceivePattern, type ReceiveResult, type SendResult, type OkResult } from './tcp-socket';
 export { TcpServer, type ConnectionHandler } from './tcp-server';
 export { UdpSocket } from './udp-socket';
 export type { TlsParams } from './tls-params';

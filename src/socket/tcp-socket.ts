@@ -53,9 +53,8 @@ export class TcpSocket {
   private paused = false;
   /** Operations since this socket last suspended a task (see HOT_LIMIT). */
   private hot = 0;
-  private readTimeout: number | undefined = undefined;
-  private sendTimeout: number | undefined = undefined;
-  private connectTimeout: number | undefined = undefined;
+  /** settimeout(s) values in seconds (undefined = forever); null until set, as on most sockets. */
+  private timeouts: { connect?: number; send?: number; read?: number } | null = null;
   private readonly id = nextId++;
   /** @internal a server's name for its clients, `base:client_N`, built only when asked for. */
   nameBase: string | null = null;
@@ -178,7 +177,8 @@ export class TcpSocket {
   }
 
   private readDeadline(): number | undefined {
-    return this.readTimeout === undefined ? undefined : gettime() + this.readTimeout;
+    const t = this.timeouts?.read;
+    return t === undefined ? undefined : gettime() + t;
   }
 
   private consumed(): void {
@@ -362,7 +362,8 @@ export class TcpSocket {
 
   /** @internal waits until Node's write buffer drained: null, or 'closed' / 'timeout'. */
   *waitDrain(): TaskGenerator<string | null> {
-    const deadline = this.sendTimeout === undefined ? undefined : gettime() + this.sendTimeout;
+    const t = this.timeouts?.send;
+    const deadline = t === undefined ? undefined : gettime() + t;
     while (this.stream !== null && this.stream.writableNeedDrain && !this.closed) {
       const task = kernel.currentOrThrow('send');
       (this.writers ??= []).push(task); // several tasks may write to one socket (broadcast): each waits for drain
@@ -397,7 +398,7 @@ export class TcpSocket {
       : tls.connect({ host, port, servername: net.isIP(host) === 0 ? host : undefined, ...opts.options });
     stream.setNoDelay(true);
     this.attach(stream);
-    const err = yield* this.waitConnected(stream, opts === null ? 'connect' : 'secureConnect', this.connectTimeout);
+    const err = yield* this.waitConnected(stream, opts === null ? 'connect' : 'secureConnect', this.timeouts?.connect);
     if (err !== null) {
       this.detach()?.destroy();
       this.lostReason = null;
@@ -437,7 +438,7 @@ export class TcpSocket {
       ? new tls.TLSSocket(plain, { isServer: true, secureContext: tls.createSecureContext(options), requestCert: options.requestCert, rejectUnauthorized: options.rejectUnauthorized })
       : tls.connect({ socket: plain, ...options });
     this.attach(secure);
-    const err = yield* this.waitConnected(secure, server ? 'secure' : 'secureConnect', this.connectTimeout);
+    const err = yield* this.waitConnected(secure, server ? 'secure' : 'secureConnect', this.timeouts?.connect);
     if (err !== null) {
       this.close();
       return [null, err];
@@ -453,17 +454,17 @@ export class TcpSocket {
    */
   settimeout(seconds?: number | null, _mode?: string): 1 {
     const t = normTimeout('settimeout', 'seconds', seconds);
-    this.readTimeout = t;
-    this.sendTimeout = t;
-    this.connectTimeout = t;
+    this.timeouts = { connect: t, send: t, read: t };
     return 1;
   }
 
   /** Sets connect, send and read timeouts separately (Copas' settimeouts). */
   settimeouts(connect?: number | null, send?: number | null, read?: number | null): 1 {
-    this.connectTimeout = normTimeout('settimeouts', 'connect', connect);
-    this.sendTimeout = normTimeout('settimeouts', 'send', send);
-    this.readTimeout = normTimeout('settimeouts', 'read', read);
+    this.timeouts = {
+      connect: normTimeout('settimeouts', 'connect', connect),
+      send: normTimeout('settimeouts', 'send', send),
+      read: normTimeout('settimeouts', 'read', read),
+    };
     return 1;
   }
 
@@ -548,6 +549,15 @@ export class TcpSocket {
 }
 
 function ignore(): void { /* errors after close are of no interest */ }
+
+/**
+ * The name of a server's handler task, `base:handler_N`, made from its socket's name parts when asked for
+ * (the task's socket must be set): servers keep no name string per connection.
+ */
+export function handlerTaskName(task: Task): string {
+  const s = task.socket as TcpSocket;
+  return `${s.nameBase ?? 'server'}:handler_${s.nameIndex}`;
+}
 
 function uncorkAtTickEnd(skt: TcpSocket): void {
   const s = skt.corkedStream;

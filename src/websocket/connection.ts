@@ -1,10 +1,11 @@
-import { gettime, kernel, type CallbackEntry, type Task, type TaskGenerator } from '../scheduler';
+import { completed, gettime, kernel, type CallbackEntry, type Operation, type Task, type TaskGenerator } from '../scheduler';
 import type { TcpSocket } from '../socket';
 import { argError } from '../util/args';
 // Direct module imports: through the './core' barrel every TEXT/BINARY read is a CommonJS re-export getter call.
 import { BINARY, TEXT } from './core/opcodes';
 import { WebSocketProtocol, type ProtocolEvent } from './core/protocol';
 import { checkCloseArguments } from './core/close-codes';
+import { ReceiveOperation } from './receive-operation';
 
 /** lua-websockets' connection states. */
 export type WebSocketState = 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
@@ -41,6 +42,7 @@ export class WebSocketConnection {
   private closeWaiters: Task[] | null = null;
   private closeDeadline = Infinity;
   private closeTimer: CallbackEntry | null = null;
+  private receiveOp: ReceiveOperation | null = null;
   protected timeout: number | undefined;
   protected closeTimeout: number;
 
@@ -71,29 +73,36 @@ export class WebSocketConnection {
    * Lua: `local message, opcode, was_clean, code, reason = ws:receive()`
    * TS:  `const [message, opcode, was_clean, code, reason] = yield* ws.receive()`
    */
-  *receive(): TaskGenerator<WsReceiveResult> {
-    const proto = this.protocolState;
-    if (proto === null || (this.state !== 'OPEN' && this.state !== 'CLOSING')) return [null, null, false, 1006, 'wrong state'];
+  receive(): Operation<WsReceiveResult> {
+    if (this.protocolState === null || (this.state !== 'OPEN' && this.state !== 'CLOSING')) return completed<WsReceiveResult>([null, null, false, 1006, 'wrong state']);
     const deadline = this.timeout === undefined ? undefined : gettime() + this.timeout;
-    const sock = this.sock as TcpSocket;
-    for (;;) {
-      const ev = this.pollEvent(proto);
-      if (ev === null) {
-        // Wait here rather than in a nested generator: an idle connection holds only this frame.
-        const err = yield* sock.waitInput(this.readUntil(deadline));
-        if (err === 'timeout') {
-          if (this.state === 'CLOSING' && this.closeDeadline <= gettime()) this.drop(); // our close was never answered
-          return [null, null, false, 1006, 'timeout'];
-        }
-        if (err !== null) proto.receiveEof();
-        continue;
-      }
-      if (ev.type === 'message') return ev.opcode === TEXT ? [ev.data, TEXT] : [ev.data, BINARY];
-      if (ev.type === 'close') {
-        const r = yield* this.finishClose(proto, ev.wasClean, ev.code, ev.reason);
-        return [null, null, r[0], r[1], r[2]];
-      }
-    }
+    return (this.receiveOp ??= new ReceiveOperation(this)).start(deadline);
+  }
+
+  /** @internal (ReceiveOperation) the next event from what is already received, or null. */
+  pollNext(): ProtocolEvent | null {
+    return this.pollEvent(this.protocolState as WebSocketProtocol);
+  }
+
+  /**
+   * @internal (ReceiveOperation) parks the running task until input comes or the read deadline passes; false
+   * when no input can come any more (the EOF is then fed to the protocol).
+   */
+  parkReader(deadline: number | undefined): boolean {
+    if ((this.sock as TcpSocket).parkReader(this.readUntil(deadline))) return true;
+    (this.protocolState as WebSocketProtocol).receiveEof();
+    return false;
+  }
+
+  /** @internal (ReceiveOperation) */
+  unparkReader(): void {
+    (this.sock as TcpSocket).unparkReader();
+  }
+
+  /** @internal (ReceiveOperation) a receive ran out of time: the connection stays open unless our close went unanswered. */
+  receiveTimedOut(): WsReceiveResult {
+    if (this.state === 'CLOSING' && this.closeDeadline <= gettime()) this.drop();
+    return [null, null, false, 1006, 'timeout'];
   }
 
   /**
@@ -181,7 +190,7 @@ export class WebSocketConnection {
         this.lastClose = [false, 1006, 'timeout'];
         return [false, 1006, 'timeout'];
       }
-      if (ev.type === 'close') return yield* this.finishClose(proto, ev.wasClean, ev.code, ev.reason);
+      if (ev.type === 'close') return yield* this.finishClose(ev.wasClean, ev.code, ev.reason);
       // messages that arrive after our close are dropped, as RFC 6455 allows
     }
   }
@@ -259,8 +268,10 @@ export class WebSocketConnection {
   }
 
   /** After the close event: a client waits (bounded) for the server's TCP close; both close the socket. */
-  private *finishClose(proto: WebSocketProtocol, wasClean: boolean, code: number, reason: string): TaskGenerator<WsCloseResult> {
+  /** @internal */
+  *finishClose(wasClean: boolean, code: number, reason: string): TaskGenerator<WsCloseResult> {
     const sock = this.sock as TcpSocket;
+    const proto = this.protocolState as WebSocketProtocol;
     if (proto.role === 'client' && !proto.shouldCloseTransport) {
       const deadline = gettime() + this.closeTimeout;
       for (;;) {
@@ -273,7 +284,7 @@ export class WebSocketConnection {
     return [wasClean, code, reason];
   }
 
-  /** Called once when the connection reaches CLOSED (a server connection leaves its broadcast group). */
+  /** Called once when the connection reaches CLOSED, before its socket closes (a server connection leaves its group). */
   protected closed(): void { /* nothing for clients */ }
 
   /** @internal Drops the TCP connection at once without a close handshake (teardown). */
@@ -287,8 +298,8 @@ export class WebSocketConnection {
     const wasOpen = this.state !== 'CLOSED';
     this.state = 'CLOSED';
     if (this.closeTimer !== null) { kernel.cancelCallbackTimer(this.closeTimer); this.closeTimer = null; }
+    if (wasOpen) this.closed(); // before the socket closes: a subclass may still read from it
     this.sock?.close();
-    if (wasOpen) this.closed();
     const waiters = this.closeWaiters;
     if (waiters !== null) {
       this.closeWaiters = null;

@@ -3,7 +3,7 @@ import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type * as net from 'node:net';
 import { kernel, type Task, type TaskFunction } from '../../scheduler';
-import { bindAndListen, TcpSocket, type TlsParams } from '../../socket';
+import { bindAndListen, handlerTaskName, TcpSocket, type TlsParams } from '../../socket';
 import { toNodeTls } from '../../socket/tls-params';
 import { argError, checkFunction, checkGeneratorFunction, checkInteger, checkOptions, checkString } from '../../util/args';
 import {
@@ -153,12 +153,13 @@ export class WebSocketServer {
       deflateOptions: deflateOptions ?? undefined,
     });
     const sock = TcpSocket.fromStream(socket);
+    socket.off('error', ignore); // the TcpSocket listens for errors now (one listener, no listener array)
     conn.open(sock, proto, head);
     group.add(conn);
     const n = ++this.count;
     sock.nameBase = this.name;
     sock.nameIndex = n;
-    const task = kernel.spawn(`${this.name}:handler_${n}`, handler, [conn]);
+    const task = kernel.spawn(handlerTaskName, handler, [conn]);
     task.socket = sock;
     task.data = conn;
     task.addFinalizer(handlerEnded);

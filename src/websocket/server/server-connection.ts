@@ -16,9 +16,8 @@ export class ServerConnection extends WebSocketConnection {
   readonly path: string;
   /** The request headers, lower-cased names (Node's IncomingHttpHeaders). */
   readonly headers: IncomingHttpHeaders;
-  /** The peer's address and port. */
-  readonly remoteAddress: string;
-  readonly remotePort: number;
+  /** The peer's address and port, read from the socket when first asked (idle connections keep no copy). */
+  private peer: { address: string; port: number } | null = null;
   /** @internal */
   group: ClientGroup;
 
@@ -28,12 +27,29 @@ export class ServerConnection extends WebSocketConnection {
     this.protocol = protocol;
     this.path = req.url ?? '/';
     this.headers = req.headers;
-    this.remoteAddress = req.socket.remoteAddress ?? '';
-    this.remotePort = req.socket.remotePort ?? 0;
     this.group = group;
   }
 
+  /** The peer's address ('' once unknown: the socket closed before anyone asked). */
+  get remoteAddress(): string {
+    return this.peerInfo().address;
+  }
+
+  /** The peer's port (0 once unknown). */
+  get remotePort(): number {
+    return this.peerInfo().port;
+  }
+
+  private peerInfo(): { address: string; port: number } {
+    if (this.peer === null) {
+      const s = this.sock?.stream;
+      this.peer = { address: s?.remoteAddress ?? '', port: s?.remotePort ?? 0 };
+    }
+    return this.peer;
+  }
+
   protected override closed(): void {
+    this.peerInfo(); // the socket is still open here: remember who it was for a handler that asks later
     this.group.delete(this);
   }
 
