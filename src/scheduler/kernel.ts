@@ -17,6 +17,8 @@ const THROW = 2;
 
 /** How long one macrotask may keep stepping before it lets Node poll I/O (ms). */
 const STEP_BUDGET_MS = 2;
+/** Ticks in a row that may run as microtasks before one goes through setImmediate (see Kernel.schedule). */
+const MICRO_TICKS = 16;
 
 /**
  * The dispatcher: the ready list, the timer heap, and the loop that drives them from Node's event loop.
@@ -66,10 +68,13 @@ export class Kernel {
   private holds = 0;
   private exitWaiters: Task[] = [];
   private immediate: NodeJS.Immediate | null = null;
+  private microQueued = false;
+  /** Ticks run as microtasks since the last macrotask tick (see schedule). */
+  private microTicks = 0;
+  private inTick = false;
   private nodeTimer: NodeJS.Timeout | null = null;
   private nodeTimerAt = Infinity;
   private loopDone: (() => void) | null = null;
-  private readonly tick = (): void => this.runTick();
 
   // ---- tasks -------------------------------------------------------------------------------------------
 
@@ -307,7 +312,7 @@ export class Kernel {
     this.exiting = false;
     this.running = true;
     const done = new Promise<void>((resolve) => { this.loopDone = resolve; });
-    this.schedule(true);
+    this.scheduleMacrotask();
     return done;
   }
 
@@ -421,7 +426,7 @@ export class Kernel {
     task.state = TaskState.Ready;
     const i = this.readyLen++;
     this.ready[i] = task;
-    if (i === 0) this.schedule(false);
+    if (i === 0) this.schedule();
   }
 
   private dropEntry(list: Array<Task | null>, len: number, task: Task): void {
@@ -430,35 +435,68 @@ export class Kernel {
 
   /** Something changed that may end the loop or need a step: make sure a tick comes. */
   private poke(): void {
-    if (this.running && this.immediate === null) this.schedule(false);
+    this.schedule();
   }
 
-  private schedule(force: boolean): void {
-    if (!this.running || (this.immediate !== null && !force)) return;
-    if (this.immediate === null) this.immediate = setImmediate(this.tick);
+  /**
+   * Work appeared outside a tick (a socket's data, a resolved Promise, a call from plain code): run a tick as
+   * a microtask, right after the callback that caused it, instead of a macrotask later; a lone request and its
+   * reply then cost no trip through the event loop. Inside a tick nothing is needed (runTick looks at the
+   * ready list before it ends). Microtask ticks in a row are bounded (MICRO_TICKS) so a chain of them (tasks
+   * awaiting resolved Promises) cannot keep Node from polling I/O: every so often the tick is a setImmediate.
+   */
+  private schedule(): void {
+    if (!this.running || this.inTick || this.immediate !== null || this.microQueued) return;
+    if (this.microTicks < MICRO_TICKS) {
+      this.microTicks++;
+      this.microQueued = true;
+      queueMicrotask(this.microTick);
+      return;
+    }
+    this.immediate = setImmediate(this.tick);
   }
+
+  /** A tick as a macrotask: after the current event-loop phase, so Node polls I/O in between. */
+  private scheduleMacrotask(): void {
+    if (this.running && this.immediate === null) this.immediate = setImmediate(this.tick);
+  }
+
+  private readonly tick = (): void => {
+    this.immediate = null;
+    this.microTicks = 0;
+    this.runTick();
+  };
+
+  private readonly microTick = (): void => {
+    this.microQueued = false;
+    if (this.immediate === null && !this.inTick) this.runTick();
+  };
 
   private runTick(): void {
-    this.immediate = null;
     if (!this.running) return;
     this.ticks++;
-    const start = performance.now();
-    let t = start;
-    let ran = 0;
-    do {
-      ran += this.readyLen;
-      this.step((TIME_ORIGIN_MS + t) / 1000);
-      // Read the clock once some work was done, not after every step: tiny steps (2 tasks) share one read.
-      if (ran >= 64) { t = performance.now(); ran = 0; }
-    } while (this.readyLen > 0 && t - start < STEP_BUDGET_MS && this.running);
+    this.inTick = true;
+    try {
+      const start = performance.now();
+      let t = start;
+      let ran = 0;
+      do {
+        ran += this.readyLen;
+        this.step((TIME_ORIGIN_MS + t) / 1000);
+        // Read the clock once some work was done, not after every step: tiny steps (2 tasks) share one read.
+        if (ran >= 64) { t = performance.now(); ran = 0; }
+      } while (this.readyLen > 0 && t - start < STEP_BUDGET_MS && this.running);
+    } finally {
+      this.inTick = false;
+    }
     if (!this.running) return;
     if (this.finished()) {
       if (this.exiting) { this.stop(); return; }
       this.exit(); // wakes waitforexit; the loop ends once it is finished again
-      this.schedule(false);
+      this.scheduleMacrotask();
       return;
     }
-    if (this.readyLen > 0) { this.schedule(false); return; }
+    if (this.readyLen > 0) { this.scheduleMacrotask(); return; }
     this.armTimer();
   }
 
@@ -475,6 +513,7 @@ export class Kernel {
   private readonly timerTick = (): void => {
     this.nodeTimer = null;
     this.nodeTimerAt = Infinity;
+    this.microTicks = 0;
     if (this.immediate === null) this.runTick();
   };
 
@@ -484,6 +523,9 @@ export class Kernel {
 
   private stop(): void {
     this.running = false;
+    // The ready lists keep their slots between steps; a finished loop gives a past burst's slots back.
+    if (this.spare.length > 1024) this.spare = [];
+    if (this.readyLen === 0 && this.ready.length > 1024) this.ready = [];
     this.clearTimer();
     if (this.immediate !== null) { clearImmediate(this.immediate); this.immediate = null; }
     const done = this.loopDone;

@@ -519,17 +519,8 @@ export class TcpSocket {
   close(): 1 {
     if (this.closedByUs) return 1;
     this.closedByUs = true;
-    const stream = this.stream;
-    if (stream !== null) {
-      if (stream.writableLength > 0 && !stream.destroyed) {
-        stream.end();
-        stream.once('finish', () => stream.destroy());
-        setTimeout(() => stream.destroy(), 5000).unref();
-      } else {
-        stream.destroy();
-      }
-      stream.on('error', ignore);
-    }
+    const stream = this.detach();
+    if (stream !== null && !stream.destroyed) lingerClose(stream);
     this.wakeAll();
     return 1;
   }
@@ -557,6 +548,23 @@ function ignore(): void { /* errors after close are of no interest */ }
 export function handlerTaskName(task: Task): string {
   const s = task.socket as TcpSocket;
   return `${s.nameBase ?? 'server'}:handler_${s.nameIndex}`;
+}
+
+/** How long a closed socket waits for the peer's FIN before it is destroyed (ms). */
+const LINGER_MS = 3000;
+
+/**
+ * Closes gracefully: FIN after the queued bytes, then read and discard until the peer closes too. Destroying
+ * a socket with unread input makes the kernel send RST, and a RST can throw away our last bytes (a WebSocket
+ * CLOSE frame with its code) before the peer reads them; this is what a peer flooding us would see.
+ */
+function lingerClose(stream: net.Socket): void {
+  const timer = setTimeout(() => stream.destroy(), LINGER_MS);
+  timer.unref();
+  stream.once('close', () => clearTimeout(timer));
+  stream.once('end', () => stream.destroy());
+  stream.end();
+  stream.resume(); // flowing with no 'data' listener: input is dropped as it comes
 }
 
 function uncorkAtTickEnd(skt: TcpSocket): void {
