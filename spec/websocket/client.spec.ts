@@ -4,7 +4,7 @@
  */
 import * as net from 'node:net';
 import { WebSocketServer as WsServer } from 'ws';
-import { copas, websocket, type TaskGenerator } from '../../src';
+import { copas, websocket, type Operation, type TaskGenerator } from '../../src';
 import { echo } from '../support/raw-websocket';
 import { installCleanup, listen, loopEnds, startLoop } from './helpers';
 
@@ -137,7 +137,7 @@ describe('bad input', () => {
     const got = await inTask(function* () {
       const client = websocket.client.copas({ timeout: 2 });
       yield* client.connect(`ws://127.0.0.1:${server.port}`, 'echo');
-      const attempts: Array<[string, () => TaskGenerator<unknown>]> = [
+      const attempts: Array<[string, () => Operation<unknown>]> = [
         ['opcode 9', () => client.send('x', websocket.PING)],
         ['opcode 3', () => client.send('x', 3)],
         ['message number', () => client.send(42 as unknown as string)],

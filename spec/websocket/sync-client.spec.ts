@@ -227,9 +227,9 @@ describe('websocket.client.sync: bad use', () => {
     same(() => cc.connect('not a url').next(), () => sc.connect('not a url'));
     same(() => cc.connect('ws://127.0.0.1:1', any(7)).next(), () => sc.connect('ws://127.0.0.1:1', any(7)));
     same(() => cc.connect('ws://127.0.0.1:1', any(['a', 1])).next(), () => sc.connect('ws://127.0.0.1:1', any(['a', 1])));
-    same(() => cc.send(any(42)).next(), () => sc.send(any(42)));
-    same(() => cc.send(any({ a: 1 })).next(), () => sc.send(any({ a: 1 })));
-    same(() => cc.send('x', 8).next(), () => sc.send('x', 8));
+    same(() => cc.send(any(42)), () => sc.send(any(42)));
+    same(() => cc.send(any({ a: 1 })), () => sc.send(any({ a: 1 })));
+    same(() => cc.send('x', 8), () => sc.send('x', 8));
     same(() => cc.close(999).next(), () => sc.close(999));
     same(() => cc.close(any('1000')).next(), () => sc.close(any('1000')));
     same(() => cc.close(1000, any(5)).next(), () => sc.close(1000, any(5)));

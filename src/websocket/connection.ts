@@ -1,4 +1,4 @@
-import { completed, gettime, kernel, type CallbackEntry, type Operation, type Task, type TaskGenerator } from '../scheduler';
+import { completed, gettime, kernel, type CallbackEntry, type Instruction, type Operation, type Task, type TaskGenerator } from '../scheduler';
 import type { TcpSocket } from '../socket';
 import { argError } from '../util/args';
 // Direct module imports: through the './core' barrel every TEXT/BINARY read is a CommonJS re-export getter call.
@@ -6,6 +6,12 @@ import { BINARY, TEXT } from './core/opcodes';
 import { WebSocketProtocol, type ProtocolEvent } from './core/protocol';
 import { checkCloseArguments } from './core/close-codes';
 import { ReceiveOperation } from './receive-operation';
+
+/** A send that is complete: `yield*` gives a fresh `[true]` (one shared operation, no generator per message). */
+const SENT: Operation<WsSendResult> & Iterator<Instruction, WsSendResult, unknown> = {
+  [Symbol.iterator]() { return SENT; },
+  next() { return { value: [true], done: true }; },
+};
 
 /** lua-websockets' connection states. */
 export type WebSocketState = 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
@@ -112,7 +118,7 @@ export class WebSocketConnection {
    * Lua: `local ok, was_clean, code, reason = ws:send('hello', websocket.TEXT)`
    * TS:  `const [ok, was_clean, code, reason] = yield* ws.send('hello', websocket.TEXT)`
    */
-  *send(message: string | Uint8Array, opcode?: number): TaskGenerator<WsSendResult> {
+  send(message: string | Uint8Array, opcode?: number): Operation<WsSendResult> {
     if (typeof message !== 'string' && !(message instanceof Uint8Array)) {
       throw argError('send', 'message', 'a string or a Buffer', message);
     }
@@ -121,12 +127,18 @@ export class WebSocketConnection {
     }
     const proto = this.protocolState;
     const sock = this.sock;
-    if (proto === null || sock === null || this.state !== 'OPEN') return [null, false, 1006, 'wrong state'];
+    if (proto === null || sock === null || this.state !== 'OPEN') return completed<WsSendResult>([null, false, 1006, 'wrong state']);
     const op = opcode ?? TEXT;
     const data = op === BINARY && typeof message === 'string' ? Buffer.from(message) : message; // a BINARY string goes as its UTF-8 bytes
     proto.sendMessage(data, op);
     const w = sock.write(proto.takeOutgoing());
-    const err = w === null ? null : w === 'drain' ? yield* sock.waitDrain() : w;
+    // The usual case, Node took the bytes: no generator, nothing to wait for.
+    return w === null ? SENT : this.sendWait(sock, w);
+  }
+
+  /** The rest of a send whose bytes are queued over Node's mark (wait for 'drain') or that found the socket closed. */
+  private *sendWait(sock: TcpSocket, w: 'drain' | 'closed'): TaskGenerator<WsSendResult> {
+    const err = w === 'drain' ? yield* sock.waitDrain() : w;
     if (err !== null) {
       this.drop();
       this.lastClose = [false, 1006, err];
