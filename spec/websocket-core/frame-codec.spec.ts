@@ -28,10 +28,10 @@ describe('applyMask', () => {
 
   it.each(['37fa213d', 'a7fa21bd'])('matches a byte-wise XOR for every length, alignment and mask offset (mask %s)', (maskHex) => {
     const mask = hex(maskHex); // the second has its top bit set: a negative packed key
-    const backing = Buffer.alloc(300);
+    const backing = Buffer.alloc(5000);
     for (let i = 0; i < backing.length; i++) backing[i] = (i * 31 + 7) & 255;
-    for (const len of [0, 1, 3, 4, 5, 31, 32, 33, 64, 100, 257]) {
-      for (let start = 0; start < 4; start++) {
+    for (const len of [0, 1, 3, 4, 5, 31, 32, 33, 64, 100, 257, 1023, 1024, 1031, 4099]) { // 32- and 64-bit loops
+      for (let start = 0; start < 8; start++) {
         for (let offset = 0; offset < 5; offset++) {
           const view = Buffer.from(backing).subarray(start, start + len);
           const expected = naive(view, mask, offset);
