@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { kernel } from '../../scheduler';
 import { argError } from '../../util/args';
 import { BINARY, TEXT, checkCloseArguments } from '../core';
 import type { WebSocketState, WsCloseResult, WsReceiveResult, WsSendResult } from '../connection';
 import { checkClientOptions, type ClientOptions, type WsConnectResult } from './copas-client';
-import { DEAD, READY, SEQ, type SyncReply, type SyncRequest } from './sync-worker';
+import { DEAD, READY, SEQ, SyncChannel, type SyncReply, type SyncRequest } from './sync-channel';
 
 /**
  * Extra seconds past an operation's own bound before the caller stops waiting for the worker, and the
@@ -41,8 +41,7 @@ try {
  * sharing it pays the worker's start (and ts-node's, from sources) once instead of per client.
  */
 class SyncHost {
-  readonly signal = new Int32Array(new SharedArrayBuffer(16));
-  readonly port: MessagePort;
+  readonly channel: SyncChannel;
   readonly worker: Worker;
   dead = false;
   /** The worker's last words, when it died. */
@@ -62,13 +61,14 @@ class SyncHost {
       }
     }
     const { port1, port2 } = new MessageChannel();
-    this.port = port1;
+    const sab = SyncChannel.sharedMemory();
+    this.channel = new SyncChannel(sab, port1);
     this.worker = new Worker(WORKER_STUB, {
       eval: true,
       execArgv: [],
       workerData: {
         syncClientWorker: true,
-        sab: this.signal.buffer,
+        sab,
         port: port2,
         file,
         dir: __dirname,
@@ -78,14 +78,14 @@ class SyncHost {
     });
     // never keep the process alive: a script that forgets close() (or throws) still exits
     this.worker.unref();
-    this.port.unref();
+    port1.unref();
     // the caller is usually blocked when these fire; they only matter for later calls
     this.worker.on('error', (err) => { this.markDead(err.stack ?? String(err)); });
     this.worker.on('exit', () => { this.markDead('the worker thread exited'); });
   }
 
   get usable(): boolean {
-    return !this.dead && Atomics.load(this.signal, DEAD) === 0;
+    return !this.dead && Atomics.load(this.channel.signal, DEAD) === 0;
   }
 
   private markDead(why: string): void {
@@ -95,42 +95,39 @@ class SyncHost {
 
   newClient(options: ClientOptions): number {
     const client = this.nextClient++;
-    this.post({ id: 0, op: 'new', client, args: [options] });
+    this.channel.request({ id: 0, op: 'new', client, args: [options] });
     return client;
   }
 
-  post(req: SyncRequest, transfer?: ArrayBuffer[]): void {
-    this.port.postMessage(req, transfer ?? []);
-  }
-
   /**
-   * Posts a request and blocks until its reply, the worker's death, or `bound` seconds (Infinity = no bound
+   * Sends a call and blocks until its reply, the worker's death, or `bound` seconds (Infinity = no bound
    * but death). Returns null when no reply came.
    */
-  call(client: number, op: SyncRequest['op'], args: unknown[], bound: number, transfer?: ArrayBuffer[]): SyncReply | null {
+  call(client: number, op: SyncRequest['op'], args: unknown[], bound: number): SyncReply | null {
     if (!this.usable) return null;
     const id = this.nextId++;
-    this.post({ id, op, client, args }, transfer);
-    const signal = this.signal;
+    const channel = this.channel;
+    const signal = channel.signal;
+    channel.request({ id, op, client, args });
     let deadline = performance.now() + bound * 1000;
     let booting = Atomics.load(signal, READY) === 0;
     if (booting) deadline += STARTUP_ALLOWANCE * 1000;
     for (;;) {
       const seen = Atomics.load(signal, SEQ);
-      for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
-        const r = m.message as SyncReply;
-        if (r.id === id) return r;
-        if (r.id === -1 && r.error !== undefined) this.markDead(r.error.stack ?? r.error.message);
-        // else: the late reply of a call that was given up on
-      }
+      const r = channel.takeReply(id);
+      if (r?.id === id) return r;
+      if (r?.error !== undefined) this.markDead(r.error.stack ?? r.error.message); // its death notice
       if (Atomics.load(signal, DEAD) !== 0) { this.markDead('the worker thread died'); return null; }
       if (booting && Atomics.load(signal, READY) !== 0) {
         booting = false;
         deadline = Math.min(deadline, performance.now() + bound * 1000);
       }
       const left = deadline - performance.now();
-      if (left <= 0) return null;
-      Atomics.wait(signal, SEQ, seen, Math.min(left, 1000));
+      if (left <= 0) {
+        channel.retract();
+        return null;
+      }
+      channel.waitReply(op, seen, Math.min(left, 1000));
     }
   }
 }
@@ -144,7 +141,7 @@ function getHost(): SyncHost {
 
 /** Tells the worker to drop the connection of a sync client that was garbage-collected. */
 const finalizer = new FinalizationRegistry<{ host: SyncHost; client: number }>(({ host: h, client }) => {
-  if (h.usable) h.post({ id: 0, op: 'drop', client, args: [true] });
+  if (h.usable) h.channel.request({ id: 0, op: 'drop', client, args: [true] });
 });
 
 function notInTask(fn: string): void {
@@ -162,8 +159,8 @@ function rethrow(reply: SyncReply): never {
 
 /**
  * The sync WebSocket client: the copas client's interface as plain calls that block the calling thread
- * until done (a worker thread runs the copas client; the caller waits on Atomics.wait). Same tuples, same
- * error strings, same argument errors.
+ * until done (a worker thread runs the copas client; the caller waits for it, see sync-channel.ts). Same
+ * tuples, same error strings, same argument errors.
  *
  * Lua: `local client = websocket.client.sync({timeout = 2}); local ok, err = client:connect(url, 'echo')`
  * TS:  `const client = websocket.client.sync({ timeout: 2 }); const [ok, err] = client.connect(url, 'echo')`
@@ -234,26 +231,14 @@ export class SyncClient {
     if (opcode !== undefined && opcode !== TEXT && opcode !== BINARY) {
       throw argError('send', 'opcode', 'websocket.TEXT (1) or websocket.BINARY (2)', opcode);
     }
-    let r: unknown[] | null;
-    if (typeof message === 'string') {
-      r = this.call('send', [message, opcode, false], this.timeout);
-    } else {
-      const copy = new Uint8Array(message); // exactly the view's bytes, in a buffer of its own, moved to the worker
-      r = this.call('send', [copy.buffer, opcode, true], this.timeout, [copy.buffer]);
-    }
+    const r = this.call('send', [message, opcode], this.timeout);
     return (r ?? [null, false, 1006, 'closed']) as WsSendResult;
   }
 
   /** Sends a PING (payload up to 125 bytes); the PONG is consumed by receive. Returns like send. */
   ping(data?: string | Uint8Array): WsSendResult {
     notInTask('ping');
-    let r: unknown[] | null;
-    if (data instanceof Uint8Array) {
-      const copy = new Uint8Array(data);
-      r = this.call('ping', [copy.buffer, true], this.timeout, [copy.buffer]);
-    } else {
-      r = this.call('ping', [data, false], this.timeout);
-    }
+    const r = this.call('ping', [data], this.timeout);
     return (r ?? [null, false, 1006, 'closed']) as WsSendResult;
   }
 
@@ -265,19 +250,17 @@ export class SyncClient {
     return (r ?? [false, 1006, 'closed']) as WsCloseResult;
   }
 
-  private call(op: SyncRequest['op'], args: unknown[], bound: number, transfer?: ArrayBuffer[]): unknown[] | null {
-    const reply = this.host.call(this.id, op, args, bound + SAFETY_MARGIN, transfer);
+  private call(op: SyncRequest['op'], args: unknown[], bound: number): unknown[] | null {
+    const reply = this.host.call(this.id, op, args, bound + SAFETY_MARGIN);
     if (reply === null) {
       // no answer in time (or the worker died): this connection is given up
-      if (this.host.usable) this.host.post({ id: 0, op: 'drop', client: this.id, args: [false] });
+      if (this.host.usable) this.host.channel.request({ id: 0, op: 'drop', client: this.id, args: [false] });
       this.state = 'CLOSED';
       return null;
     }
-    if (reply.state !== undefined) this.state = reply.state as WebSocketState;
+    if (reply.state !== undefined) this.state = reply.state;
     if (reply.error !== undefined) rethrow(reply);
-    const result = reply.result as unknown[];
-    if (reply.bin === true) result[0] = Buffer.from(result[0] as ArrayBuffer);
-    return result;
+    return reply.result as unknown[];
   }
 }
 
@@ -294,11 +277,11 @@ export function syncClientInternals(client: SyncClient): {
   return {
     worker: c.host.worker,
     stallThenReceive(seconds) {
-      c.host.post({ id: 0, op: 'test-stall', client: c.id, args: [seconds] });
+      c.host.channel.request({ id: 0, op: 'test-stall', client: c.id, args: [seconds] });
       return c.receive();
     },
     crashThenReceive() {
-      c.host.post({ id: 0, op: 'test-crash', client: c.id, args: [] });
+      c.host.channel.request({ id: 0, op: 'test-crash', client: c.id, args: [] });
       return c.receive();
     },
   };

@@ -1,40 +1,13 @@
 /**
  * The worker half of `websocket.client.sync`: runs the copas scheduler and one CopasClient per sync client
- * (the very same client code, no second protocol implementation). Loaded by the eval stub in sync-client.ts,
- * from src/*.ts under ts-node or from dist/*.js.
- *
- * Protocol (one MessagePort, see sync-client.ts):
- *   caller -> worker  { id, op, client, args }           op: new | connect | send | receive | close | ping | drop
- *   worker -> caller  { id, result, state, bin? } or { id, error: { name, message, stack }, state }
- * After posting a reply the worker bumps signal[SEQ] and notifies it: the caller, blocked in Atomics.wait,
- * wakes up and takes the reply with receiveMessageOnPort. Binary payloads go as transferred ArrayBuffers.
+ * (the very same client code, no second protocol implementation), each call as one copas task. Loaded by the
+ * eval stub in sync-client.ts, from src/*.ts under ts-node or from dist/*.js. Requests and replies travel
+ * through a SyncChannel (sync-channel.ts).
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { kernel, type TaskGenerator } from '../../scheduler';
 import { CopasClient, type ClientOptions } from './copas-client';
-
-/** Indices into the shared Int32Array. */
-export const SEQ = 0;
-export const DEAD = 1;
-export const READY = 2;
-
-/** A request from the calling thread. */
-export interface SyncRequest {
-  id: number;
-  op: 'new' | 'connect' | 'send' | 'receive' | 'close' | 'ping' | 'drop' | 'test-stall' | 'test-crash';
-  client: number;
-  args: unknown[];
-}
-
-/** A reply to the calling thread. */
-export interface SyncReply {
-  id: number;
-  result?: unknown[];
-  /** result[0] is an ArrayBuffer that stands for a Buffer. */
-  bin?: boolean;
-  error?: { name: string; message: string; stack?: string };
-  state?: string;
-}
+import { DEAD, READY, SEQ, SyncChannel, type SyncReply, type SyncRequest } from './sync-channel';
 
 interface WorkerData {
   sab: SharedArrayBuffer;
@@ -42,17 +15,23 @@ interface WorkerData {
 }
 
 function serveSyncClients(data: WorkerData): void {
-  const signal = new Int32Array(data.sab);
-  const port = data.port;
+  const channel = new SyncChannel(data.sab, data.port);
+  const { signal, port } = channel;
   const clients = new Map<number, CopasClient>();
   const broken = new Map<number, unknown>();
 
-  const reply = (msg: SyncReply, transfer?: ArrayBuffer[]): void => {
-    port.postMessage(msg, transfer ?? []);
-    Atomics.add(signal, SEQ, 1);
-    Atomics.notify(signal, SEQ);
+  // The caller often calls again microseconds after a reply: once this thread has run what was pending (I/O
+  // first), it looks for that call (see SyncChannel.lookAgain), which then needs no port message to wake it.
+  let looking: NodeJS.Immediate | null = null;
+  const lookAgain = (): void => {
+    looking = null;
+    channel.lookAgain(handle);
   };
-  const errorReply = (id: number, err: unknown, state?: string): void => {
+  const reply = (msg: SyncReply): void => {
+    channel.reply(msg);
+    looking ??= setImmediate(lookAgain);
+  };
+  const errorReply = (id: number, err: unknown, state?: CopasClient['state']): void => {
     const e = err instanceof Error ? err : new Error(String(err));
     reply({ id, error: { name: e.name, message: e.message, stack: e.stack }, state });
   };
@@ -66,7 +45,7 @@ function serveSyncClients(data: WorkerData): void {
           result = yield* client.connect(a[0] as string, a[1] as string | string[] | undefined);
           break;
         case 'send':
-          result = yield* client.send(a[2] === true ? Buffer.from(a[0] as ArrayBuffer) : (a[0] as string), a[1] as number | undefined);
+          result = yield* client.send(a[0] as string | Buffer, a[1] as number | undefined);
           break;
         case 'receive':
           result = yield* client.receive();
@@ -75,7 +54,7 @@ function serveSyncClients(data: WorkerData): void {
           result = yield* client.close(a[0] as number | undefined, a[1] as string | undefined);
           break;
         case 'ping':
-          result = yield* client.ping(a[1] === true ? Buffer.from(a[0] as ArrayBuffer) : (a[0] as string | undefined));
+          result = yield* client.ping(a[0] as string | Buffer | undefined);
           break;
         default:
           throw new Error(`websocket.client.sync: unknown operation ${String(req.op)}`);
@@ -84,16 +63,7 @@ function serveSyncClients(data: WorkerData): void {
       errorReply(req.id, err, client.state);
       return;
     }
-    const first = result[0];
-    if (Buffer.isBuffer(first)) {
-      // a fresh ArrayBuffer of exactly the message: moved, not cloned, to the caller
-      const ab = new ArrayBuffer(first.length);
-      new Uint8Array(ab).set(first);
-      result[0] = ab;
-      reply({ id: req.id, result, bin: true, state: client.state }, [ab]);
-    } else {
-      reply({ id: req.id, result, state: client.state });
-    }
+    reply({ id: req.id, result, state: client.state });
   }
 
   function handle(req: SyncRequest): void {
@@ -135,7 +105,7 @@ function serveSyncClients(data: WorkerData): void {
     }
     kernel.spawn(`websocket.client.sync#${req.client} ${req.op}`, runOp, [req, client]);
   }
-  port.on('message', handle);
+  channel.listen(handle);
 
   // a crash of this thread must not leave the caller waiting: mark it dead and wake it
   process.on('uncaughtException', (err) => {
