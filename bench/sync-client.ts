@@ -4,7 +4,7 @@
  * copas echo server running in another process. The gap is the cost of the thread hop (two per round trip:
  * send, receive). Goal: the sync round trip stays under 2x the copas one.
  *
- *   npm run bench:sync        (= npx ts-node --transpile-only bench/sync-client.ts)
+ *   npm run bench:sync        (= npm run build && npx ts-node --transpile-only bench/sync-client.ts)
  *
  * The two clients are measured interleaved (copas, sync, copas, sync, ...) ROUNDS times for RUN_MS each after
  * WARM_MS of warm-up, for a few message sizes; each cell is the median. Not a timed test.
@@ -13,7 +13,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { copas, websocket, type ServerConnection } from '../src';
+import type { ServerConnection } from '../src';
+
+/**
+ * The library under test: the build (dist/, `npm run bench:sync` builds it first), as a user's compiled program
+ * runs it. Under ts-node the sync client's worker would load the TypeScript compiler too, and its collector,
+ * busy with that heap, would be what the 64 KiB row measures. COPAS_LIB=src measures the sources instead.
+ */
+const LIB = path.resolve(__dirname, '..', process.env.COPAS_LIB ?? 'dist');
+const { copas, websocket } = require(LIB) as typeof import('../src');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const RUN_MS = Number(process.env.BENCH_MS ?? 2000);
@@ -109,7 +117,7 @@ const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 async function main(): Promise<void> {
   const [srv, url] = await startServer();
   try {
-    // start the sync client's worker before measuring (its first call loads the code, under ts-node here)
+    // start the sync client's worker before measuring (its first call loads the code)
     const t0 = Date.now();
     const warm = websocket.client.sync({ timeout: 60 });
     warm.connect(url, 'echo');
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
         process.stderr.write(`round ${round}: ${size} B: copas ${fmt(c)}/s, sync ${fmt(s)}/s\n`);
       }
     }
-    console.log(`\nWebSocket echo round trips per second, one connection (median of ${ROUNDS} interleaved runs of ${RUN_MS / 1000} s; node ${process.version})\n`);
+    console.log(`\nWebSocket echo round trips per second, one connection (median of ${ROUNDS} interleaved runs of ${RUN_MS / 1000} s; node ${process.version}; library ${path.relative(ROOT, LIB)})\n`);
     console.log('| message | copas client | sync client | sync round trip / copas round trip |');
     console.log('|---:|---:|---:|---:|');
     for (const size of SIZES) {
