@@ -132,6 +132,10 @@ describe('handshake', () => {
       for (const patch of bad400) {
         expect(validateUpgradeRequest('GET', '1.1', { ...goodRequest(), ...patch })).toMatchObject({ ok: false, status: 400 });
       }
+      // a server that offers no extension does not read the offers, malformed or not
+      expect(validateUpgradeRequest('GET', '1.1', { ...goodRequest(), 'sec-websocket-extensions': 'x; a="b' }, { extensions: false }))
+        .toMatchObject({ ok: true, extensions: [] });
+      expect(validateUpgradeRequest('GET', '2.0', goodRequest())).toMatchObject({ ok: true });
     });
   });
 

@@ -115,7 +115,7 @@ export class TcpSocket {
     stream.on('end', onEnd);
     stream.on('error', onError);
     stream.on('close', onClose);
-    stream.on('drain', onDrain);
+    if (this.writers !== null) stream.on('drain', onDrain); // see waitDrain
   }
 
   private detach(): net.Socket | null {
@@ -366,7 +366,12 @@ export class TcpSocket {
     const deadline = t === undefined ? undefined : gettime() + t;
     while (this.stream !== null && this.stream.writableNeedDrain && !this.closed) {
       const task = kernel.currentOrThrow('send');
-      (this.writers ??= []).push(task); // several tasks may write to one socket (broadcast): each waits for drain
+      if (this.writers === null) {
+        // The first wait for 'drain' subscribes to it: most sockets never wait, and save the listener.
+        this.writers = [];
+        this.stream.on('drain', onDrain);
+      }
+      this.writers.push(task); // several tasks may write to one socket (broadcast): each waits for drain
       let r: unknown;
       try {
         r = yield* kernel.wait(deadline === undefined ? undefined : Math.max(0, deadline - gettime()), true);

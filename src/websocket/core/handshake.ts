@@ -159,12 +159,17 @@ function refuse(
 /**
  * Server side: checks an upgrade request (method, HTTP version and headers from Node's parser).
  * Refusals carry the status and headers to send with `buildHttpError`: 405 (not GET), 426 with
- * `Sec-WebSocket-Version: 13` (other version), 400 for anything else malformed.
+ * `Sec-WebSocket-Version: 13` (other version), 400 for anything else malformed. `extensions: false` (a
+ * server without permessage-deflate) skips the extension offers: they come back empty.
  */
-export function validateUpgradeRequest(method: string, httpVersion: string, headers: HeaderMap): UpgradeRequestCheck {
+export function validateUpgradeRequest(
+  method: string,
+  httpVersion: string,
+  headers: HeaderMap,
+  options: { extensions?: boolean } = {},
+): UpgradeRequestCheck {
   if (method !== 'GET') return refuse(405, `method ${method} not allowed`, { Allow: 'GET' });
-  const [major, minor] = httpVersion.split('.').map(Number);
-  if (!(major > 1 || (major === 1 && minor >= 1))) return refuse(400, `HTTP/${httpVersion} cannot upgrade`);
+  if (httpVersion !== '1.1' && !isLaterThan11(httpVersion)) return refuse(400, `HTTP/${httpVersion} cannot upgrade`);
   if (!hasToken(headers['upgrade'], 'websocket')) return refuse(400, 'missing "Upgrade: websocket"');
   if (!hasToken(headers['connection'], 'upgrade')) return refuse(400, 'missing "Connection: Upgrade"');
   const version = headerText(headers['sec-websocket-version'])?.trim();
@@ -175,9 +180,16 @@ export function validateUpgradeRequest(method: string, httpVersion: string, head
   if (key === undefined || !isValidKey(key)) return refuse(400, 'missing or invalid Sec-WebSocket-Key');
   const protocols = parseTokenList(headers['sec-websocket-protocol']);
   if (protocols === null) return refuse(400, 'invalid Sec-WebSocket-Protocol header');
+  // A server that offers no extension ignores the header (as RFC 6455 9.1 lets it): nothing to parse.
+  if (options.extensions === false) return { ok: true, key, protocols, extensions: [] };
   const extensions = parseExtensions(headers['sec-websocket-extensions']);
   if (extensions === null) return refuse(400, 'invalid Sec-WebSocket-Extensions header');
   return { ok: true, key, protocols, extensions };
+}
+
+function isLaterThan11(httpVersion: string): boolean {
+  const [major, minor] = httpVersion.split('.').map(Number);
+  return major > 1 || (major === 1 && minor >= 1);
 }
 
 /** The server's `101 Switching Protocols` answer, ending with the empty line. */

@@ -123,7 +123,8 @@ export class WebSocketServer {
   handleUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     if (this.closed) { socket.destroy(); return; }
     socket.on('error', ignore); // a reset during the handshake only ends this connection
-    const check = validateUpgradeRequest(req.method ?? '', req.httpVersion, req.headers);
+    const compression = this.config.compression;
+    const check = validateUpgradeRequest(req.method ?? '', req.httpVersion, req.headers, { extensions: compression !== undefined && compression !== false });
     if (!check.ok) {
       socket.end(buildHttpError(check.status, check.reason, check.headers));
       this.error('invalid request');
@@ -140,7 +141,6 @@ export class WebSocketServer {
       this.error('bad protocol');
       return;
     }
-    const compression = this.config.compression;
     const deflateOptions: DeflateOptions | null = compression === undefined || compression === false ? null : compression === true ? {} : compression;
     const agreement = deflateOptions === null ? null : negotiateDeflate(deflateOptions, check.extensions);
     socket.setNoDelay(true);
