@@ -164,6 +164,13 @@ describe('header lists', () => {
     expect(hasToken('keep-alive, UPGRADE', 'upgrade')).toBe(true);
     expect(hasToken('websocket/13', 'websocket')).toBe(true);
     expect(hasToken('upgrades', 'upgrade')).toBe(false);
+    expect(hasToken(' Upgrade\t', 'upgrade')).toBe(true);
+    expect(hasToken('keep-alive,,upgrade,', 'upgrade')).toBe(true);
+    expect(hasToken('x, WebSocket/13 , y', 'websocket')).toBe(true);
+    expect(hasToken(['keep-alive', 'Upgrade'], 'upgrade')).toBe(true);
+    expect(hasToken('', 'upgrade')).toBe(false);
+    expect(hasToken('up-grade', 'up\rgrade')).toBe(false); // only letters compare case-insensitively
+    expect(hasToken('upgrad', 'upgrade')).toBe(false);
   });
 
   it('parses extension lists with parameters and quoted strings', () => {

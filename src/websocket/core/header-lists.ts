@@ -57,13 +57,34 @@ export function parseTokenList(value: HeaderValue): string[] | null {
 export function hasToken(value: HeaderValue, token: string): boolean {
   const text = headerText(value);
   if (text === undefined) return false;
-  const wanted = token.toLowerCase();
-  for (const part of text.split(',')) {
-    const item = part.trim().toLowerCase();
-    const slash = item.indexOf('/');
-    if ((slash < 0 ? item : item.slice(0, slash)) === wanted) return true;
+  // Scanned in place (every handshake asks twice): no split, trim or lower-cased copies.
+  const n = text.length;
+  let start = 0;
+  while (start <= n) {
+    let end = text.indexOf(',', start);
+    if (end < 0) end = n;
+    let a = start;
+    let b = end;
+    while (a < b && isOws(text.charCodeAt(a))) a++;
+    while (b > a && isOws(text.charCodeAt(b - 1))) b--;
+    const slash = text.indexOf('/', a);
+    if (slash >= 0 && slash < b) b = slash;
+    if (equalsIgnoreCase(text, a, b, token)) return true;
+    start = end + 1;
   }
   return false;
+}
+
+/** `text[a..b)` equals `token` ignoring ASCII case. */
+function equalsIgnoreCase(text: string, a: number, b: number, token: string): boolean {
+  if (b - a !== token.length) return false;
+  for (let i = 0; i < token.length; i++) {
+    const x = text.charCodeAt(a + i);
+    const y = token.charCodeAt(i);
+    if (x !== y && (x | 0x20) !== (y | 0x20)) return false;
+    if (x !== y && !((x | 0x20) >= 0x61 && (x | 0x20) <= 0x7a)) return false; // only letters fold
+  }
+  return true;
 }
 
 function isOws(c: number): boolean {

@@ -63,6 +63,8 @@ export class WebSocketServer {
   /** The Node HTTP server underneath (shared with the user's when mounted). */
   readonly httpServer: http.Server;
   private readonly groups = new Map<string | null, ClientGroup>();
+  /** The config's protocol names by name: a chosen protocol is the config's string, not a copy per connection. */
+  private readonly protocolNames: Map<string, string>;
   private readonly mounted: boolean;
   private readonly name: string;
   private closed = false;
@@ -74,6 +76,7 @@ export class WebSocketServer {
   /** @internal use listen() */
   constructor(private readonly config: ServerConfig) {
     this.name = `websocket-server#${++serverCount}`;
+    this.protocolNames = new Map(Object.keys(config.protocols ?? {}).map((k) => [k, k]));
     if (config.server !== undefined) {
       this.mounted = true;
       this.httpServer = config.server;
@@ -122,22 +125,21 @@ export class WebSocketServer {
    */
   handleUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     if (this.closed) { socket.destroy(); return; }
-    socket.on('error', ignore); // a reset during the handshake only ends this connection
     const compression = this.config.compression;
     const check = validateUpgradeRequest(req.method ?? '', req.httpVersion, req.headers, { extensions: compression !== undefined && compression !== false });
     if (!check.ok) {
-      socket.end(buildHttpError(check.status, check.reason, check.headers));
+      refuse(socket, buildHttpError(check.status, check.reason, check.headers));
       this.error('invalid request');
       return;
     }
-    const protocols = this.config.protocols ?? {};
     let chosen: string | null = null;
     for (const p of check.protocols) {
-      if (Object.prototype.hasOwnProperty.call(protocols, p)) { chosen = p; break; }
+      const name = this.protocolNames.get(p);
+      if (name !== undefined) { chosen = name; break; }
     }
-    const handler = chosen !== null ? protocols[chosen] : this.config.default;
+    const handler = chosen !== null ? (this.config.protocols as Record<string, WebSocketHandler>)[chosen] : this.config.default;
     if (handler === undefined) {
-      socket.end(buildHttpError(400, 'no supported sub-protocol was offered'));
+      refuse(socket, buildHttpError(400, 'no supported sub-protocol was offered'));
       this.error('bad protocol');
       return;
     }
@@ -152,8 +154,7 @@ export class WebSocketServer {
       maxMessageSize: this.config.maxMessageSize, deflate: agreement === null ? null : agreement.params,
       deflateOptions: deflateOptions ?? undefined,
     });
-    const sock = TcpSocket.fromStream(socket);
-    socket.off('error', ignore); // the TcpSocket listens for errors now (one listener, no listener array)
+    const sock = TcpSocket.fromStream(socket); // it listens for errors from here on (none can come before)
     conn.open(sock, proto, head);
     group.add(conn);
     const n = ++this.count;
@@ -187,7 +188,13 @@ export class WebSocketServer {
   }
 }
 
-function ignore(): void { /* see handleUpgrade */ }
+function ignore(): void { /* see refuse */ }
+
+/** Answers a request that cannot upgrade; a reset meanwhile only ends this connection. */
+function refuse(socket: net.Socket, answer: string): void {
+  socket.on('error', ignore);
+  socket.end(answer);
+}
 
 /** A handler that returns leaves nothing behind: its connection is closed (1000; 1011 if it failed). */
 function handlerEnded(task: Task): void {
