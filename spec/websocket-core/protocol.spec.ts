@@ -251,6 +251,26 @@ describe('WebSocketProtocol: sending', () => {
     expect(feed(c, Buffer.concat(s.takeOutgoing()), 1000)).toEqual([{ type: 'message', opcode: TEXT, data: 'ü'.repeat(70000) }]);
   });
 
+  it('gathers a large frame split over reads of any size, masked or not, with a control frame in between', () => {
+    const msg = Buffer.alloc(70001);
+    for (let i = 0; i < msg.length; i++) msg[i] = (i * 13 + 5) & 255;
+    for (const chunk of [1, 999, 4097, 16384, 65536]) {
+      const c = client();
+      const s = server();
+      c.sendMessage(msg);
+      c.sendPing('between');
+      c.sendMessage(msg.subarray(3)); // a second frame that starts elsewhere modulo 8
+      const got = feed(s, Buffer.concat(c.takeOutgoing()), chunk);
+      expect(got.map((e) => e.type)).toEqual(['message', 'ping', 'message']);
+      expect((got[0] as { data: Buffer }).data.equals(msg)).toBe(true);
+      expect((got[2] as { data: Buffer }).data.equals(msg.subarray(3))).toBe(true);
+      s.sendMessage(msg); // unmasked, server to client (after the PONG the server owes)
+      const back = feed(c, Buffer.concat(s.takeOutgoing()), chunk);
+      expect(back.map((e) => e.type)).toEqual(['pong', 'message']);
+      expect((back[1] as { data: Buffer }).data.equals(msg)).toBe(true);
+    }
+  });
+
   it('sends pings and pongs and checks their size', () => {
     const s = server();
     s.sendPing('abc');

@@ -86,3 +86,34 @@ function xorMask64(buf: Uint8Array, key: number, phase: number): void {
   i += words << 3;
   for (; i < len; i++) buf[i] ^= key >>> (((phase + i) & 3) << 3);
 }
+
+/**
+ * Copies `src` into `dst` at `at`, unmasked on the way (`offset` as for xorMask): one pass over the bytes
+ * instead of an unmask in place and a copy. 64 bits at a time when both sides line up the same way modulo 8
+ * (consecutive reads of a stream into a buffer placed to match do); else a copy, then xorMask.
+ */
+export function xorCopy(src: Uint8Array, dst: Uint8Array, at: number, key: number, offset: number): void {
+  const len = src.length;
+  if (len < WORD64_THRESHOLD || ((src.byteOffset - dst.byteOffset - at) & 7) !== 0) {
+    dst.set(src, at);
+    xorMask(dst.subarray(at, at + len), key, offset);
+    return;
+  }
+  const phase = offset & 3;
+  let i = 0;
+  const lead = (8 - (src.byteOffset & 7)) & 7;
+  for (; i < lead; i++) dst[at + i] = src[i] ^ (key >>> (((phase + i) & 3) << 3));
+  const words = (len - i) >>> 3;
+  for (let k = 0; k < 8; k++) key64Bytes[k] = key >>> (((phase + i + k) & 3) << 3);
+  const s = new BigUint64Array(src.buffer, src.byteOffset + i, words);
+  const d = new BigUint64Array(dst.buffer, dst.byteOffset + at + i, words);
+  let w = 0;
+  for (const end = words - 7; w < end; w += 8) {
+    const m = key64[0];
+    d[w] = s[w] ^ m; d[w + 1] = s[w + 1] ^ m; d[w + 2] = s[w + 2] ^ m; d[w + 3] = s[w + 3] ^ m;
+    d[w + 4] = s[w + 4] ^ m; d[w + 5] = s[w + 5] ^ m; d[w + 6] = s[w + 6] ^ m; d[w + 7] = s[w + 7] ^ m;
+  }
+  for (; w < words; w++) d[w] = s[w] ^ key64[0];
+  i += words << 3;
+  for (; i < len; i++) dst[at + i] = src[i] ^ (key >>> (((phase + i) & 3) << 3));
+}

@@ -25,6 +25,13 @@ export class MessageAssembler {
     const n = piece.length;
     if (n === 0) return;
     this.length += n;
+    const parts = this.parts;
+    const last = parts.length > 0 && this.stagingEnd === this.stagingStart ? parts[parts.length - 1] : undefined;
+    if (last !== undefined && last.buffer === piece.buffer && last.byteOffset + last.length === piece.byteOffset) {
+      // The next bytes of the same memory (a frame the parser gathers): widen the view, no copy.
+      parts[parts.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + n);
+      return;
+    }
     if (n >= KEEP_BY_REFERENCE) {
       this.flushStaging();
       this.parts.push(piece);
