@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { gettime, kernel, SUSPEND, TIMED_OUT, yieldTurn, type Operation, type Task, type TaskGenerator } from '../scheduler';
+import { gettime, kernel, TIMED_OUT, yieldTurn, type Operation, type Task, type TaskGenerator } from '../scheduler';
 import { InputWait } from './input-wait';
 import { argError, checkInteger, checkString } from '../util/args';
 import { ChunkQueue } from '../util/chunk-queue';
