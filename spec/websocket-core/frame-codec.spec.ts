@@ -104,6 +104,42 @@ describe('encodeFrame', () => {
     expect(enc(TEXT, 'a', false, false)[0][0]).toBe(0x01);
     expect(enc(TEXT, 'a', false, true, true)[0][0]).toBe(0xc1);
   });
+
+  it('encodes strings around the 7-bit length limit and the slab limit, ASCII or not, masked or not', () => {
+    const parse = (frame: Buffer) => {
+      const len7 = frame[1] & 0x7f;
+      const ext = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
+      const length = len7 === 126 ? frame.readUInt16BE(2) : len7 === 127 ? Number(frame.readBigUInt64BE(2)) : len7;
+      const masked = (frame[1] & 0x80) !== 0;
+      const body = Buffer.from(frame.subarray(2 + ext + (masked ? 4 : 0)));
+      if (masked) applyMask(body, frame, 0, 2 + ext);
+      return { length, body };
+    };
+    for (const unit of ['a', 'é', '✓', '😀']) {
+      for (const n of [0, 1, 41, 42, 62, 63, 125, 126, 341, 342, 1023, 1024, 1025, 3000]) {
+        const text = unit.repeat(n).slice(0, n); // may end in a lone surrogate: encoded as U+FFFD, as Buffer.from does
+        for (const mask of [false, true]) {
+          const frame = Buffer.concat(enc(TEXT, text, mask));
+          const { length, body } = parse(frame);
+          expect([unit, n, mask, length, body.toString('hex')]).toEqual([unit, n, mask, Buffer.byteLength(text), Buffer.from(text).toString('hex')]);
+        }
+      }
+    }
+  });
+
+  it('leaves earlier small frames intact while later ones fill and replace the slab', () => {
+    const frames: Buffer[] = [];
+    const texts: string[] = [];
+    for (let i = 0; i < 2000; i++) { // about 25 slabs of 16 KiB
+      const text = `${i}:` + 'xé✓'.repeat(i % 97);
+      texts.push(text);
+      frames.push(...enc(TEXT, text));
+    }
+    frames.forEach((f, i) => {
+      const ext = (f[1] & 0x7f) === 126 ? 2 : 0;
+      expect(f.subarray(2 + ext).toString('utf8')).toBe(texts[i]);
+    });
+  });
 });
 
 describe('FrameParser', () => {

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { Utf8StreamValidator, isViablePrefix } from '../../src/websocket/core';
+import { decodeUtf8 } from '../../src/websocket/core/utf8-decode';
 import { hex } from './helpers';
 
 /** Feeds `bytes` split at `cuts`; returns the index of the piece that failed, 'end' or 'ok'. */
@@ -69,6 +70,30 @@ describe('Utf8StreamValidator', () => {
       const bytes = Buffer.from(Array.from({ length: len }, () => alphabet[Math.floor(rnd() * alphabet.length)]));
       const cuts = [Math.floor(rnd() * len), Math.floor(rnd() * len)].sort((a, b) => a - b);
       expect([bytes.toString('hex'), run(bytes, cuts) === 'ok']).toEqual([bytes.toString('hex'), isUtf8(bytes)]);
+    }
+  });
+});
+
+describe('decodeUtf8', () => {
+  it('decodes valid text and keeps a leading U+FEFF', () => {
+    expect(decodeUtf8(Buffer.from('héllo ✓ 😀'))).toBe('héllo ✓ 😀');
+    expect(decodeUtf8(hex('efbbbf41'))).toBe('\ufeffA');
+    expect(decodeUtf8(Buffer.alloc(0))).toBe('');
+  });
+
+  it('rejects surrogates, overlongs, code points past U+10FFFF and cut sequences', () => {
+    for (const bad of ['eda080', 'c080', 'e08080', 'f4908080', 'f5', 'e282', 'ff']) {
+      expect([bad, decodeUtf8(hex(bad))]).toEqual([bad, null]);
+    }
+  });
+
+  it('agrees with isUtf8 and toString on random byte soup', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const alphabet = [0x41, 0x7f, 0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xa0, 0xed, 0x9f, 0xf0, 0x90, 0xf4, 0x8f, 0xf5, 0xc0, 0xef, 0xbb];
+    for (let n = 0; n < 3000; n++) {
+      const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => alphabet[Math.floor(rnd() * alphabet.length)]));
+      expect([bytes.toString('hex'), decodeUtf8(bytes)]).toEqual([bytes.toString('hex'), isUtf8(bytes) ? bytes.toString('utf8') : null]);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { gettime, TIME_ORIGIN_MS } from './clock';
 import { SUSPEND, TIMED_OUT, type TaskFunction, type TaskGenerator } from './operation';
 import { Task, TaskState, type ErrorHandler, type TaskNamer } from './task';
@@ -151,6 +152,22 @@ export class Kernel {
     task.resumeValue = value;
     this.enqueue(task);
     return true;
+  }
+
+  /**
+   * resume() for a Node I/O callback (a socket's data): the tick runs right here, inside the callback, as
+   * `ws` answers inside its 'data' handler, instead of as a microtask after it. Inside a tick it is resume().
+   */
+  resumeFromIo(task: Task, value?: unknown): void {
+    if (this.inTick || !this.running || this.immediate !== null) { this.resume(task, value); return; }
+    const s = task.state;
+    if (s !== TaskState.Waiting && s !== TaskState.Sleeping && s !== TaskState.Lethargic) return;
+    this.unpark(task);
+    task.resumeValue = value;
+    task.state = TaskState.Ready;
+    this.ready[this.readyLen++] = task;
+    this.microTicks = 0; // Node just polled I/O: a chain of microtask ticks did not starve it
+    this.runTick();
   }
 
   /** copas.wakeup: only sleepers (pause, sleep, pauseforever) are woken, as in Copas. */

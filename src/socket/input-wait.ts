@@ -1,4 +1,7 @@
-import { kernel, SUSPENDED, TIMED_OUT, type Instruction, type Operation, type Task } from '../scheduler';
+// Straight from the modules, not the barrel: through it every use of kernel, SUSPENDED... is a re-export getter call.
+import { kernel } from '../scheduler/kernel';
+import { SUSPENDED, TIMED_OUT, type Instruction, type Operation } from '../scheduler/operation';
+import { type Task } from '../scheduler/task';
 
 /** What an InputWait needs of its socket. */
 export interface InputSource {

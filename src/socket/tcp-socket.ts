@@ -1,6 +1,11 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { gettime, kernel, TIMED_OUT, yieldTurn, type Operation, type Task, type TaskGenerator } from '../scheduler';
+// Straight from the modules, not the barrel: through it every use of kernel, SUSPENDED... is a re-export getter call.
+import { gettime } from '../scheduler/clock';
+import { kernel } from '../scheduler/kernel';
+import { TIMED_OUT, type Operation, type TaskGenerator } from '../scheduler/operation';
+import { yieldTurn } from '../scheduler/sleep';
+import { type Task } from '../scheduler/task';
 import { InputWait } from './input-wait';
 import { argError, checkInteger, checkString } from '../util/args';
 import { ChunkQueue } from '../util/chunk-queue';
@@ -80,7 +85,7 @@ export class TcpSocket {
       this.paused = true;
       this.stream.pause();
     }
-    if (this.reader !== null) kernel.resume(this.reader);
+    if (this.reader !== null) kernel.resumeFromIo(this.reader);
   }
 
   /** @internal stream 'end' */

@@ -4,7 +4,7 @@
  * layer's receive buffer and by the WebSocket frame parser.
  */
 export class ChunkQueue {
-  /** NO_CHUNKS until the first push: a queue that never receives holds no array. */
+  /** NO_CHUNKS while empty: an idle queue holds no array. */
   private chunks: Buffer[] = NO_CHUNKS;
   private head = 0;
   private offset = 0;
@@ -16,8 +16,8 @@ export class ChunkQueue {
   /** Appends a chunk; the queue takes ownership (it may be unmasked in place later). */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    if (this.chunks === NO_CHUNKS) this.chunks = [];
-    this.chunks.push(chunk);
+    if (this.chunks === NO_CHUNKS) this.chunks = [chunk];
+    else this.chunks.push(chunk);
     this.length += chunk.length;
   }
 
@@ -126,7 +126,9 @@ export class ChunkQueue {
       this.offset = 0;
       this.head++;
       if (this.head === this.chunks.length) {
-        this.chunks.length = 0;
+        // Drop the emptied array rather than set its length to 0 (a runtime call, twice per small message);
+        // an idle queue then holds no array at all.
+        this.chunks = NO_CHUNKS;
         this.head = 0;
       } else if (this.head >= 64) {
         this.chunks.splice(0, this.head);

@@ -1,4 +1,8 @@
-import { completed, gettime, kernel, type CallbackEntry, type Instruction, type Operation, type Task, type TaskGenerator } from '../scheduler';
+// Straight from the modules, not the barrel: through it every use of kernel, SUSPENDED... is a re-export getter call.
+import { completed, type Instruction, type Operation, type TaskGenerator } from '../scheduler/operation';
+import { gettime } from '../scheduler/clock';
+import { kernel, type CallbackEntry } from '../scheduler/kernel';
+import { type Task } from '../scheduler/task';
 import type { TcpSocket } from '../socket';
 import { argError } from '../util/args';
 // Direct module imports: through the './core' barrel every TEXT/BINARY read is a CommonJS re-export getter call.

@@ -2,7 +2,7 @@
  * Close codes and the CLOSE frame payload (RFC 6455 sections 5.5.1 and 7.4): which codes may
  * appear on the wire, which the application may send, and the payload's encoding.
  */
-import { isUtf8 } from 'node:buffer';
+import { decodeUtf8 } from './utf8-decode';
 
 /** Normal closure. */
 export const CLOSE_NORMAL = 1000;
@@ -65,11 +65,11 @@ export function parseClosePayload(payload: Uint8Array): ClosePayloadResult {
   if (!isValidWireCloseCode(code)) {
     return { ok: false, failCode: CLOSE_PROTOCOL_ERROR, message: `invalid close code ${code}` };
   }
-  const reasonBytes = payload.subarray(2);
-  if (!isUtf8(reasonBytes)) {
+  const reason = decodeUtf8(payload.subarray(2));
+  if (reason === null) {
     return { ok: false, failCode: CLOSE_INVALID_PAYLOAD, message: 'close reason is not valid UTF-8' };
   }
-  return { ok: true, code, reason: Buffer.from(reasonBytes.buffer, reasonBytes.byteOffset, reasonBytes.length).toString('utf8') };
+  return { ok: true, code, reason };
 }
 
 /**

@@ -17,29 +17,62 @@ export function headerLength(length: number, masked: boolean): number {
   return masked ? base + 4 : base;
 }
 
+/** Writes a frame header into `out` at `at`; returns where the mask key (or the payload) goes. */
 function writeHeader(
   out: Buffer,
+  at: number,
   opcode: number,
   length: number,
   fin: boolean,
   rsv1: boolean,
   masked: boolean,
 ): number {
-  out[0] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
+  out[at] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
   const maskBit = masked ? 0x80 : 0;
   if (length < 126) {
-    out[1] = maskBit | length;
-    return 2;
+    out[at + 1] = maskBit | length;
+    return at + 2;
   }
   if (length < 0x10000) {
-    out[1] = maskBit | 126;
-    out.writeUInt16BE(length, 2);
-    return 4;
+    out[at + 1] = maskBit | 126;
+    out.writeUInt16BE(length, at + 2);
+    return at + 4;
   }
-  out[1] = maskBit | 127;
-  out.writeUInt32BE(Math.floor(length / 0x100000000), 2);
-  out.writeUInt32BE(length >>> 0, 6);
-  return 10;
+  out[at + 1] = maskBit | 127;
+  out.writeUInt32BE(Math.floor(length / 0x100000000), at + 2);
+  out.writeUInt32BE(length >>> 0, at + 6);
+  return at + 10;
+}
+
+/**
+ * Small text frames are cut from a slab, as Node's Buffer pool does: the string is encoded straight into
+ * its frame with one call, where byteLength + allocUnsafe + write would be three. The slab is never
+ * written again once a frame is cut from it (a frame may sit in the socket's queue), only replaced.
+ */
+const SLAB_SIZE = 16 * 1024;
+/** Strings up to this many UTF-16 units (3 bytes each at most, so a 2-byte or 4-byte length) use the slab. */
+const SLAB_TEXT_LIMIT = 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabUsed = 0;
+
+function textFrameFromSlab(opcode: number, text: string, options: FrameOptions): Buffer {
+  const max = text.length * 3;
+  const hmax = (max < 126 ? 2 : 4) + (options.mask ? 4 : 0);
+  if (slabUsed + hmax + max > SLAB_SIZE) {
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const buf = slab;
+  const p = slabUsed + hmax; // the payload's place; the header goes right before it
+  const n = buf.write(text, p);
+  const start = p - headerLength(n, options.mask);
+  const at = writeHeader(buf, start, opcode, n, options.fin, options.rsv1, options.mask);
+  if (options.mask) {
+    writeMaskKey(buf, at);
+    if (n > 0) applyMask(buf.subarray(p, p + n), buf, 0, at);
+  }
+  slabUsed = (p + n + 7) & ~7;
+  return buf.subarray(start, p + n);
 }
 
 /** How one frame is to be sent. */
@@ -63,11 +96,15 @@ export function encodeFrame(
   out: Buffer[],
 ): void {
   const isString = typeof payload === 'string';
+  if (isString && payload.length <= SLAB_TEXT_LIMIT) {
+    out.push(textFrameFromSlab(opcode, payload, options));
+    return;
+  }
   const length = isString ? Buffer.byteLength(payload) : payload.length;
   const hlen = headerLength(length, options.mask);
   if (options.mask || length <= COALESCE_LIMIT) {
     const frame = Buffer.allocUnsafe(hlen + length);
-    const at = writeHeader(frame, opcode, length, options.fin, options.rsv1, options.mask);
+    const at = writeHeader(frame, 0, opcode, length, options.fin, options.rsv1, options.mask);
     if (isString) {
       frame.write(payload, hlen, 'utf8');
     } else {
@@ -81,7 +118,7 @@ export function encodeFrame(
     return;
   }
   const header = Buffer.allocUnsafe(hlen);
-  writeHeader(header, opcode, length, options.fin, options.rsv1, false);
+  writeHeader(header, 0, opcode, length, options.fin, options.rsv1, false);
   out.push(header);
   if (isString) {
     out.push(Buffer.from(payload, 'utf8'));

@@ -15,6 +15,7 @@
  * 7.1.1), with a timeout that is the front-end's job: see `shouldCloseTransport`.
  */
 import { isUtf8 } from 'node:buffer';
+import { decodeUtf8 } from './utf8-decode';
 import {
   CLOSE_ABNORMAL,
   CLOSE_MESSAGE_TOO_BIG,
@@ -386,8 +387,10 @@ export class WebSocketProtocol {
       data = inflated;
     }
     if (opcode === TEXT) {
-      if (!utf8Checked && !isUtf8(data)) return this.fail(CLOSE_INVALID_PAYLOAD, 'invalid UTF-8 in text message');
-      return { type: 'message', opcode: TEXT, data: data.toString('utf8') };
+      if (utf8Checked) return { type: 'message', opcode: TEXT, data: data.toString('utf8') };
+      const text = decodeUtf8(data);
+      if (text === null) return this.fail(CLOSE_INVALID_PAYLOAD, 'invalid UTF-8 in text message');
+      return { type: 'message', opcode: TEXT, data: text };
     }
     return { type: 'message', opcode: BINARY, data };
   }
