@@ -8,6 +8,7 @@ import {
   TEXT,
   applyMask,
   encodeFrame,
+  rememberTextBytes,
   headerLength,
   isControl,
   isKnown,
@@ -125,6 +126,29 @@ describe('encodeFrame', () => {
         }
       }
     }
+  });
+
+  it('reuses the frame of a string sent again, and the bytes of a string just received', () => {
+    const [a] = enc(TEXT, 'to everyone');
+    const [b] = enc(TEXT, 'to everyone');
+    expect(b).toBe(a); // a broadcast writes one Buffer to every socket
+    expect(enc(TEXT, 'to everyone', false, false)[0]).toEqual(Buffer.concat([hex('010b'), Buffer.from('to everyone')])); // not FIN: not the final frame
+    expect(enc(BINARY, 'to everyone')[0]).toEqual(Buffer.concat([hex('820b'), Buffer.from('to everyone')]));
+    expect(enc(TEXT, 'to everyone', false, true, true)[0]).toEqual(Buffer.concat([hex('c10b'), Buffer.from('to everyone')]));
+    expect(enc(TEXT, 'to everyone')[0]).toEqual(a);
+    expect(enc(TEXT, 'to someone!')[0]).toEqual(Buffer.concat([hex('810b'), Buffer.from('to someone!')])); // same length
+
+    const received = Buffer.from('xxécho ✓xx').subarray(2, 11); // a view inside a chunk, as the parser hands out
+    const text = received.toString('utf8');
+    rememberTextBytes(text, received);
+    expect(enc(TEXT, `${text}`)[0]).toEqual(Buffer.concat([hex('8109'), Buffer.from('écho ✓')]));
+    rememberTextBytes(text, received);
+    const [masked] = enc(TEXT, text, true);
+    const body = Buffer.from(masked.subarray(6));
+    applyMask(body, masked, 0, 2);
+    expect([masked[1], body.toString('utf8')]).toEqual([0x89, 'écho ✓']);
+    expect(received.toString('utf8')).toBe('écho ✓'); // the received bytes were copied, not masked in place
+    expect(enc(TEXT, 'écho ✗')[0]).toEqual(Buffer.concat([hex('8109'), Buffer.from('écho ✗')]));
   });
 
   it('leaves earlier small frames intact while later ones fill and replace the slab', () => {

@@ -55,8 +55,42 @@ const SLAB_TEXT_LIMIT = 1024;
 let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
 let slabUsed = 0;
 
+/**
+ * The last small text whose UTF-8 bytes are known, from a frame encoded here or a message decoded on
+ * receive: sending that same string again (a broadcast to many connections, an echo, a relay) costs no
+ * encoding, and an unmasked frame is the very same Buffer, written to every socket (Node never writes into
+ * a Buffer it sends). Holds one payload at most, in a process.
+ */
+let knownText: string | null = null;
+/** The text's bytes when they came from receive; else they are knownFrame's from knownFrameAt. */
+let knownBytes: Uint8Array | null = null;
+let knownFrame: Buffer | null = null;
+let knownFrameAt = 0;
+let knownFrameOpcode = 0;
+let knownFrameFinal = false;
+
+/**
+ * Tells the encoder the UTF-8 bytes of `text` (a received message, decoded from `bytes`). The caller
+ * guarantees that nothing writes into `bytes` afterwards.
+ */
+export function rememberTextBytes(text: string, bytes: Uint8Array): void {
+  if (text.length > SLAB_TEXT_LIMIT) return;
+  knownText = text;
+  knownBytes = bytes;
+  knownFrame = null;
+}
+
 function textFrameFromSlab(opcode: number, text: string, options: FrameOptions): Buffer {
-  const max = text.length * 3;
+  let bytes: Uint8Array | null = null;
+  if (text === knownText) {
+    if (knownFrame !== null) {
+      if (knownFrameOpcode === opcode && knownFrameFinal && options.fin && !options.rsv1 && !options.mask) return knownFrame;
+      bytes = knownFrame.subarray(knownFrameAt);
+    } else {
+      bytes = knownBytes;
+    }
+  }
+  const max = bytes !== null ? bytes.length : text.length * 3;
   const hmax = (max < 126 ? 2 : 4) + (options.mask ? 4 : 0);
   if (slabUsed + hmax + max > SLAB_SIZE) {
     slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
@@ -64,15 +98,29 @@ function textFrameFromSlab(opcode: number, text: string, options: FrameOptions):
   }
   const buf = slab;
   const p = slabUsed + hmax; // the payload's place; the header goes right before it
-  const n = buf.write(text, p);
+  let n: number;
+  if (bytes !== null) {
+    buf.set(bytes, p);
+    n = max;
+  } else {
+    n = buf.write(text, p);
+  }
   const start = p - headerLength(n, options.mask);
   const at = writeHeader(buf, start, opcode, n, options.fin, options.rsv1, options.mask);
+  slabUsed = (p + n + 7) & ~7;
+  const frame = buf.subarray(start, p + n);
   if (options.mask) {
     writeMaskKey(buf, at);
     if (n > 0) applyMask(buf.subarray(p, p + n), buf, 0, at);
+    return frame; // masked in place: no text's bytes, the cache stays as it was
   }
-  slabUsed = (p + n + 7) & ~7;
-  return buf.subarray(start, p + n);
+  knownText = text;
+  knownBytes = null;
+  knownFrame = frame;
+  knownFrameAt = p - start;
+  knownFrameOpcode = opcode;
+  knownFrameFinal = options.fin && !options.rsv1;
+  return frame;
 }
 
 /** How one frame is to be sent. */

@@ -6,7 +6,7 @@ export * from './opcodes';
 export * from './close-codes';
 export { applyMask, packMask, xorMask } from './mask';
 export { writeMaskKey } from './mask-keys';
-export { encodeFrame, headerLength } from './frame-encoder';
+export { encodeFrame, headerLength, rememberTextBytes } from './frame-encoder';
 export type { FrameOptions } from './frame-encoder';
 export type { FrameParserOptions, ParseStatus } from './frame-parser';
 export {

@@ -28,7 +28,7 @@ import {
   parseClosePayload,
 } from './close-codes';
 import { DeflateOptions, DeflateParams, checkDeflateOptions } from './deflate-negotiation';
-import { encodeFrame } from './frame-encoder';
+import { encodeFrame, rememberTextBytes } from './frame-encoder';
 import { FrameParser, PARSE_CONTROL, PARSE_DATA, PARSE_ERROR, PARSE_NEED_MORE } from './frame-parser';
 import { MessageAssembler } from './message-assembler';
 import { BINARY, CLOSE, CONTINUATION, PING, PONG, TEXT } from './opcodes';
@@ -390,6 +390,8 @@ export class WebSocketProtocol {
       if (utf8Checked) return { type: 'message', opcode: TEXT, data: data.toString('utf8') };
       const text = decodeUtf8(data);
       if (text === null) return this.fail(CLOSE_INVALID_PAYLOAD, 'invalid UTF-8 in text message');
+      // A view of a received chunk that nothing writes into again (inflated output is not kept: zlib's).
+      if (!compressed) rememberTextBytes(text, data);
       return { type: 'message', opcode: TEXT, data: text };
     }
     return { type: 'message', opcode: BINARY, data };
