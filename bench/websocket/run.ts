@@ -79,7 +79,7 @@ interface ServerDef { id: string; label: string; kind: 'copas' | 'ws' | 'net'; l
 
 const ALL_SERVERS: ServerDef[] = [
   { id: 'copas', label: 'copas-ts', kind: 'copas', load: 'ws', env: {}, nodeArgs: (process.env.BENCH_COPAS_NODE_ARGS ?? '').split(' ').filter(Boolean) },
-  { id: 'ws', label: 'ws', kind: 'ws', load: 'ws', env: { WS_NO_BUFFER_UTIL: '1' }, nodeArgs: [] },
+  { id: 'ws', label: 'ws', kind: 'ws', load: 'ws', env: { WS_NO_BUFFER_UTIL: '1' }, nodeArgs: (process.env.BENCH_WS_NODE_ARGS ?? '').split(' ').filter(Boolean) },
   { id: 'wsbu', label: 'ws+bufferutil', kind: 'ws', load: 'ws', env: {}, nodeArgs: [] },
   { id: 'net', label: 'node:net', kind: 'net', load: 'net', env: {}, nodeArgs: [] },
 ];

@@ -3,7 +3,7 @@
  * the client's upgrade request and its check of the 101 answer, the server's check of an
  * upgrade request (as parsed by Node's HTTP parser) and its 101 or error answer.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { HeaderValue, ParsedExtension, hasToken, headerText, isToken, parseExtensions, parseTokenList } from './header-lists';
 
@@ -19,9 +19,12 @@ export type HeaderMap = Readonly<Record<string, HeaderValue>>;
 /** Extra headers a caller adds to a request or response. */
 export type ExtraHeaders = Readonly<Record<string, string | number | readonly string[]>>;
 
-/** `Sec-WebSocket-Accept` for `key`: base64(SHA-1(key + GUID)). */
+/**
+ * `Sec-WebSocket-Accept` for `key`: base64(SHA-1(key + GUID)). The one-shot crypto.hash (Node 20.12+) makes
+ * no Hash object: about half the cost of createHash().update().digest() per handshake.
+ */
 export function acceptKey(key: string): string {
-  return createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
+  return crypto.hash('sha1', key + WEBSOCKET_GUID, 'base64');
 }
 
 /** True if `key` is the base64 encoding of exactly 16 bytes (RFC 6455 section 4.1). */
@@ -79,7 +82,7 @@ export function createClientHandshake(options: ClientHandshakeOptions): ClientHa
     if (seen.has(p)) throw new Error(`bad argument 'protocols' (${JSON.stringify(p)} given twice)`);
     seen.add(p);
   }
-  const key = randomBytes(16).toString('base64');
+  const key = crypto.randomBytes(16).toString('base64');
   let request =
     `GET ${url.pathname || '/'}${url.search} HTTP/1.1\r\n` +
     `Host: ${url.host}\r\n` +

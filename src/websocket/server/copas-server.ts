@@ -2,18 +2,18 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type * as net from 'node:net';
-import { kernel, type Task, type TaskFunction } from '../../scheduler';
-import { bindAndListen, handlerTaskName, TcpSocket, type TlsParams } from '../../socket';
+// Straight from the modules, not the barrels: through them every use is a CommonJS re-export getter call.
+import { kernel } from '../../scheduler/kernel';
+import type { TaskFunction } from '../../scheduler/operation';
+import type { Task } from '../../scheduler/task';
+import { bindAndListen } from '../../socket/bind';
+import { handlerTaskName, TcpSocket } from '../../socket/tcp-socket';
+import type { TlsParams } from '../../socket/tls-params';
 import { toNodeTls } from '../../socket/tls-params';
 import { argError, checkFunction, checkGeneratorFunction, checkInteger, checkOptions, checkString } from '../../util/args';
-import {
-  WebSocketProtocol,
-  buildHttpError,
-  buildServerResponse,
-  negotiateDeflate,
-  validateUpgradeRequest,
-  type DeflateOptions,
-} from '../core';
+import { negotiateDeflate, type DeflateOptions } from '../core/deflate-negotiation';
+import { buildHttpError, buildServerResponse, validateUpgradeRequest } from '../core/handshake';
+import { WebSocketProtocol } from '../core/protocol';
 import { ServerConnection, type ClientGroup } from './server-connection';
 
 /** A protocol handler: a task body given the connection. */
