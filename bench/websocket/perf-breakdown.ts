@@ -5,20 +5,20 @@
  * Each sample is put in one bucket, first match wins:
  *   write(2)        under Node's StreamBase write: the system call, with the kernel's loopback delivery and the
  *                   wake-up of the peer
- *   read(2)         libuv's read outside the JS callback: the system call and the buffer Node allocates for it
+ *   read(2)         the read system call (the kernel's tcp_recvmsg)
  *   epoll / wake    waiting in epoll_wait and being switched back in (the cost of sleeping between messages)
  *   V8 GC           scavenges and their sweeper jobs
  *   then by the JavaScript that asked for the work: the nearest frame, going from the leaf towards the root, that
  *   is not Node's own (node:...). So Node's APIs and natives a library calls (socket.write, TextDecoder) count
  *   with that library: copas-ts, ws or the echo handler (bench/websocket/server.js). Samples with only Node's
  *   JavaScript (the read path: onStreamRead, addChunk, emit; nextTick queues) are Node's; native code with no
- *   JavaScript frame at all is the last bucket.
+ *   JavaScript frame at all (libuv, Node's C++ that makes each read's Buffer and calls into JS) is the last.
  */
 
 /** Bucket names in display order. */
 export const BUCKETS = [
   'write(2) + loopback delivery',
-  'read(2) + read buffer',
+  'read(2)',
   'epoll wait / wake-up',
   'V8 GC',
   'copas-ts JS (+ the Node APIs it calls)',
@@ -26,7 +26,7 @@ export const BUCKETS = [
   'echo handler JS (+ the Node APIs it calls)',
   "Node's JS alone (read path, ticks)",
   'other JS',
-  'native, no JS frame',
+  'native, no JS frame (read buffers, callbacks)',
 ] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
@@ -35,20 +35,18 @@ const GC = /Scaveng|MarkCompact|Heap::Collect|GCTracer|ConcurrentMarking|ArrayBu
 
 function bucketOf(stack: string[]): Bucket {
   let read = false;
-  let readCallback = false;
   let epoll = false;
   let gc = false;
   for (const f of stack) {
     if (WRITE.test(f)) return 'write(2) + loopback delivery';
-    if (f.startsWith('uv__read')) read = true;
-    else if (f.includes('OnUvRead') || f.includes('OnStreamRead')) readCallback = true;
+    if (f.startsWith('tcp_recvmsg') || f === 'ksys_read') read = true;
     else if (f.includes('epoll_pwait') || f.includes('do_epoll_wait')) epoll = true;
     else if (GC.test(f)) gc = true;
   }
-  if (read && !readCallback) return 'read(2) + read buffer';
+  if (read) return 'read(2)';
   if (epoll) return 'epoll wait / wake-up';
   if (gc) return 'V8 GC';
-  if (!stack.some((f) => f.startsWith('JS:'))) return 'native, no JS frame';
+  if (!stack.some((f) => f.startsWith('JS:'))) return 'native, no JS frame (read buffers, callbacks)';
   const js = stack.find((f) => f.startsWith('JS:') && !/ node:/.test(f));
   if (js === undefined) return "Node's JS alone (read path, ticks)";
   if (js.includes('bench/websocket/server')) return 'echo handler JS (+ the Node APIs it calls)';

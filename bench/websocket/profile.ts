@@ -1,26 +1,32 @@
 /**
- * bench/websocket/profile.ts: where each server spends its CPU per message with one message in flight on one
- * connection (the latency-bound scenario).   npm run bench:profile   (needs Linux `perf`)
+ * bench/websocket/profile.ts: where each server spends its CPU per message in one of run.ts's scenarios (default
+ * text-1x1, the latency-bound one; BENCH_SCENARIO picks another).   npm run bench:profile   (needs Linux `perf`)
  *
  * Every server (BENCH_SERVERS, default copas and ws) runs with --perf-basic-prof, pinned as in run.ts; the load
- * generator keeps one 32-byte TEXT message in flight, and `perf record -g` samples the server during the measured
- * window. perf-breakdown.ts sorts the samples into buckets (system calls, sleeping, GC, and the JavaScript of
+ * generator runs the scenario, and `perf record -g` samples the server during the measured window. perf-breakdown.ts sorts the samples into buckets (system calls, sleeping, GC, and the JavaScript of
  * copas-ts, ws, Node and the handler); the table gives microseconds of server CPU per message for each, and is
- * written to bench/results/websocket-profile.md. Environment: BENCH_MS (4000), BENCH_WARM_MS (500),
- * BENCH_ROUNDS (2, interleaved; the table shows the mean), BENCH_PERF_HZ (4999).
+ * written to bench/results/websocket-profile[-<scenario>].md. Environment: BENCH_MS (4000), BENCH_WARM_MS (500),
+ * BENCH_ROUNDS (2, interleaved; the table shows the mean), BENCH_PERF_HZ (4999), BENCH_PERF_KEEP (a directory to
+ * keep the perf.data files in, for `perf report -i`).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ALL_SERVERS, Child, LOAD_CPU, ROOT, startServer, type Running } from './children';
+import { ALL_SERVERS, Child, LOAD_CPU, ROOT, startServer, THROUGHPUT, type Running } from './children';
 import { breakdown, BUCKETS, type Bucket } from './perf-breakdown';
 
 const RUN_MS = Number(process.env.BENCH_MS ?? 4000);
 const WARM_MS = Number(process.env.BENCH_WARM_MS ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const HZ = Number(process.env.BENCH_PERF_HZ ?? 4999);
-const OUT = path.resolve(process.env.BENCH_OUT ?? path.join(ROOT, 'bench/results'), 'websocket-profile.md');
+const found = THROUGHPUT.find((s) => s.id === (process.env.BENCH_SCENARIO ?? 'text-1x1'));
+if (found === undefined) throw new Error(`BENCH_SCENARIO: one of ${THROUGHPUT.map((s) => s.id).join(', ')}`);
+const SCENARIO = found;
+/** A directory to keep the perf.data files in (for `perf report`), else they are deleted. */
+const KEEP = process.env.BENCH_PERF_KEEP;
+const OUT = path.resolve(process.env.BENCH_OUT ?? path.join(ROOT, 'bench/results'),
+  SCENARIO.id === 'text-1x1' ? 'websocket-profile.md' : `websocket-profile-${SCENARIO.id}.md`);
 const WANT = (process.env.BENCH_SERVERS ?? 'copas,ws').split(',');
 
 function perfRecord(pid: number, file: string, delayMs: number, ms: number): Promise<void> {
@@ -43,7 +49,7 @@ async function main(): Promise<void> {
       for (const s of servers) {
         const file = path.join(tmp, `${s.def.id}-${r}.data`);
         const recording = perfRecord(s.pid, file, WARM_MS, RUN_MS);
-        const res = await load.request('run', { kind: s.def.load, port: s.port, serverPid: s.pid, conns: 1, inflight: 1, size: 32, binary: false, warmMs: WARM_MS, runMs: RUN_MS });
+        const res = await load.request('run', { kind: s.def.load, port: s.port, serverPid: s.pid, conns: SCENARIO.conns, inflight: SCENARIO.inflight, size: SCENARIO.size, binary: SCENARIO.binary, warmMs: WARM_MS, runMs: RUN_MS });
         await recording;
         const text = execFileSync('perf', ['script', '-i', file], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }).toString('latin1');
         const b = breakdown(text, HZ, res.msgs * (RUN_MS / (res.seconds * 1000)));
@@ -57,12 +63,13 @@ async function main(): Promise<void> {
   } finally {
     for (const s of servers) await s.child.stop();
     await load.stop();
+    if (KEEP !== undefined) { fs.mkdirSync(KEEP, { recursive: true }); for (const f of fs.readdirSync(tmp)) fs.copyFileSync(path.join(tmp, f), path.join(KEEP, f)); }
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   const cols = servers.map((s) => s.def);
   const f = (v: number): string => v.toFixed(2);
   const lines = [
-    '# Where the server CPU goes: 32 B text, 1 connection x 1 in flight (issue 7)',
+    `# Where the server CPU goes: ${SCENARIO.title} (issue 7)`,
     '',
     `- ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores; perf record -g at ${HZ} Hz over ${RUN_MS} ms, ${ROUNDS} interleaved rounds (mean)`,
     '- microseconds of server CPU per echoed message; natives called from JavaScript count with the function that called them',

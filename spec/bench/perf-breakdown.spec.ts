@@ -25,7 +25,7 @@ describe('bench/websocket/perf-breakdown', () => {
     const b = breakdown(text, 1000, 1000); // 1 sample = 1 ms; over 1000 messages = 1 us each
     expect(Object.fromEntries(b)).toEqual({
       'write(2) + loopback delivery': 1,
-      'read(2) + read buffer': 1,
+      'read(2)': 1,
       'epoll wait / wake-up': 1,
       'V8 GC': 1,
       "Node's JS alone (read path, ticks)": 1,
@@ -33,7 +33,7 @@ describe('bench/websocket/perf-breakdown', () => {
       'echo handler JS (+ the Node APIs it calls)': 1,
       'copas-ts JS (+ the Node APIs it calls)': 1, // TextDecoder's decode counts with copas-ts, which called it
       'other JS': 0,
-      'native, no JS frame': 1,
+      'native, no JS frame (read buffers, callbacks)': 1,
     });
   });
 });
