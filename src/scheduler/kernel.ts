@@ -146,10 +146,7 @@ export class Kernel {
 
   /** Makes a suspended task ready with `value` as its operation's result. False if it was not suspended. */
   resume(task: Task, value?: unknown): boolean {
-    const s = task.state;
-    if (s !== TaskState.Waiting && s !== TaskState.Sleeping && s !== TaskState.Lethargic) return false;
-    this.unpark(task);
-    task.resumeValue = value;
+    if (!this.takeSuspended(task, value)) return false;
     this.enqueue(task);
     return true;
   }
@@ -160,14 +157,19 @@ export class Kernel {
    */
   resumeFromIo(task: Task, value?: unknown): void {
     if (this.inTick || !this.running || this.immediate !== null) { this.resume(task, value); return; }
-    const s = task.state;
-    if (s !== TaskState.Waiting && s !== TaskState.Sleeping && s !== TaskState.Lethargic) return;
-    this.unpark(task);
-    task.resumeValue = value;
-    task.state = TaskState.Ready;
-    this.ready[this.readyLen++] = task;
+    if (!this.takeSuspended(task, value)) return;
+    this.enqueue(task, false);
     this.microTicks = 0; // Node just polled I/O: a chain of microtask ticks did not starve it
     this.runTick();
+  }
+
+  /** Takes a suspended task out of what holds it, with `value` for its operation; false if not suspended. */
+  private takeSuspended(task: Task, value: unknown): boolean {
+    const s = task.state;
+    if (s !== TaskState.Waiting && s !== TaskState.Sleeping && s !== TaskState.Lethargic) return false;
+    this.unpark(task);
+    task.resumeValue = value;
+    return true;
   }
 
   /** copas.wakeup: only sleepers (pause, sleep, pauseforever) are woken, as in Copas. */
@@ -439,11 +441,12 @@ export class Kernel {
     task.state = TaskState.Running;
   }
 
-  enqueue(task: Task): void {
+  /** Appends `task` to the ready list; the first ready task asks for a tick unless `schedule` is false. */
+  enqueue(task: Task, schedule = true): void {
     task.state = TaskState.Ready;
     const i = this.readyLen++;
     this.ready[i] = task;
-    if (i === 0) this.schedule();
+    if (i === 0 && schedule) this.schedule();
   }
 
   private dropEntry(list: Array<Task | null>, len: number, task: Task): void {
