@@ -149,6 +149,10 @@ describe('encodeFrame', () => {
     expect([masked[1], body.toString('utf8')]).toEqual([0x89, 'écho ✓']);
     expect(received.toString('utf8')).toBe('écho ✓'); // the received bytes were copied, not masked in place
     expect(enc(TEXT, 'écho ✗')[0]).toEqual(Buffer.concat([hex('8109'), Buffer.from('écho ✗')]));
+
+    const [news] = enc(TEXT, 'news');
+    expect(enc(0x9, 'news')[0]).toEqual(Buffer.concat([hex('8904'), Buffer.from('news')])); // a PING
+    expect(enc(TEXT, 'news')[0]).toBe(news); // the PING did not take the message's place
   });
 
   it('leaves earlier small frames intact while later ones fill and replace the slab', () => {

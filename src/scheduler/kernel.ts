@@ -153,10 +153,14 @@ export class Kernel {
 
   /**
    * resume() for a Node I/O callback (a socket's data): the tick runs right here, inside the callback, as
-   * `ws` answers inside its 'data' handler, instead of as a microtask after it. Inside a tick it is resume().
+   * `ws` answers inside its 'data' handler, instead of as a microtask after it. It is plain resume() inside a
+   * tick or a task (a callback Node made synchronously from one) and when a tick is already on its way.
    */
   resumeFromIo(task: Task, value?: unknown): void {
-    if (this.inTick || !this.running || this.immediate !== null) { this.resume(task, value); return; }
+    if (this.inTick || this.current !== null || !this.running || this.immediate !== null || this.microQueued) {
+      this.resume(task, value);
+      return;
+    }
     if (!this.takeSuspended(task, value)) return;
     this.enqueue(task, false);
     this.microTicks = 0; // Node just polled I/O: a chain of microtask ticks did not starve it

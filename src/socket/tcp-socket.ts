@@ -85,7 +85,10 @@ export class TcpSocket {
       this.paused = true;
       this.stream.pause();
     }
-    if (this.reader !== null) kernel.resumeFromIo(this.reader);
+    if (this.reader === null) return;
+    // A TLS stream can emit many records' data from one read: a microtask tick then serves them all at once.
+    if (this.stream instanceof tls.TLSSocket) kernel.resume(this.reader);
+    else kernel.resumeFromIo(this.reader);
   }
 
   /** @internal stream 'end' */

@@ -114,6 +114,7 @@ function textFrameFromSlab(opcode: number, text: string, options: FrameOptions):
     if (n > 0) applyMask(buf.subarray(p, p + n), buf, 0, at);
     return frame; // masked in place: no text's bytes, the cache stays as it was
   }
+  if (opcode >= 8) return frame; // a PING/PONG string does not take the place of a message's
   knownText = text;
   knownBytes = null;
   knownFrame = frame;

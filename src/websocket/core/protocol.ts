@@ -214,7 +214,10 @@ export class WebSocketProtocol {
     }
   }
 
-  /** Bytes to write, in order; the caller writes them all (writev/cork) and owns them. */
+  /**
+   * Bytes to write, in order; the caller writes them all (writev/cork) and never writes into them: a text
+   * frame sent again is the same Buffer on every connection it goes to (see the encoder's text cache).
+   */
   takeOutgoing(): Buffer[] {
     const out = this.outgoing;
     if (out === null) return [];

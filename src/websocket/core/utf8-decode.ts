@@ -20,8 +20,9 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
   if (strict !== null) {
     try {
       return strict.decode(bytes);
-    } catch {
-      return null;
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return null;
+      throw err; // not a verdict on the bytes (a string too long for V8, say)
     }
   }
   if (!isUtf8(bytes)) return null;
