@@ -5,6 +5,7 @@
  * write of a small buffer is cheaper than two. Clients must mask, which needs a copy anyway:
  * header and masked payload share one allocation.
  */
+import { asBuffer } from './as-buffer';
 import { applyMask } from './mask';
 import { writeMaskKey } from './mask-keys';
 
@@ -91,7 +92,7 @@ function textFrameFromSlab(opcode: number, text: string, options: FrameOptions):
     }
   }
   const max = bytes !== null ? bytes.length : text.length * 3;
-  const hmax = (max < 126 ? 2 : 4) + (options.mask ? 4 : 0);
+  const hmax = headerLength(max, options.mask);
   if (slabUsed + hmax + max > SLAB_SIZE) {
     slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
     slabUsed = 0;
@@ -172,6 +173,6 @@ export function encodeFrame(
   if (isString) {
     out.push(Buffer.from(payload, 'utf8'));
   } else {
-    out.push(Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.length));
+    out.push(asBuffer(payload));
   }
 }

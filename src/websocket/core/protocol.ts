@@ -15,6 +15,7 @@
  * 7.1.1), with a timeout that is the front-end's job: see `shouldCloseTransport`.
  */
 import { isUtf8 } from 'node:buffer';
+import { asBuffer } from './as-buffer';
 import { decodeUtf8 } from './utf8-decode';
 import {
   CLOSE_ABNORMAL,
@@ -104,10 +105,6 @@ export interface CloseEvent {
 export type ProtocolEvent = TextMessageEvent | BinaryMessageEvent | PingEvent | PongEvent | CloseEvent;
 
 const EMPTY = Buffer.alloc(0);
-
-function asBuffer(data: Uint8Array): Buffer {
-  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
 
 function checkLimit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;

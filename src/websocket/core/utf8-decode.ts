@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
+import { asBuffer } from './as-buffer';
 
 /** null when the build of Node has no ICU (then TextDecoder cannot be fatal): validate, then decode. */
 const strict: TextDecoder | null = (() => {
@@ -26,5 +27,5 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
     }
   }
   if (!isUtf8(bytes)) return null;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  return asBuffer(bytes).toString('utf8');
 }
