@@ -43,6 +43,17 @@ function schedstat(pid: number | 'self'): [number, number] {
   } catch { return [NaN, NaN]; }
 }
 
+/** Seconds on a CPU of all of a process's threads (summed /proc/<pid>/task/<tid>/schedstat): ns resolution, unlike CLK_TCK. */
+function threadsCpuSeconds(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try { ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]); } catch { /* a thread that ended */ }
+    }
+    return ns / 1e9;
+  } catch { return NaN; }
+}
+
 function payloadOf(size: number, binary: boolean): Buffer {
   const p = Buffer.allocUnsafe(size);
   let x = 0x9e3779b9;
@@ -217,11 +228,14 @@ async function run(p: RunParams): Promise<object> {
 
 let idleSocks: net.Socket[] = [];
 
-async function idle(p: { kind: Kind; port: number; n: number; concurrency: number }): Promise<object> {
+async function idle(p: { kind: Kind; port: number; n: number; concurrency: number; serverPid?: number }): Promise<object> {
   const socks: net.Socket[] = new Array(p.n);
   let next = 0;
   let errors = 0;
   let firstError = '';
+  const ss0 = p.serverPid === undefined ? [0, 0] : schedstat(p.serverPid);
+  const cpu0 = p.serverPid === undefined ? NaN : threadsCpuSeconds(p.serverPid);
+  const ls0 = schedstat('self');
   const t0 = performance.now();
   const worker = async (): Promise<void> => {
     while (next < p.n) {
@@ -232,9 +246,16 @@ async function idle(p: { kind: Kind; port: number; n: number; concurrency: numbe
   };
   await Promise.all(Array.from({ length: p.concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
+  const ss1 = p.serverPid === undefined ? [0, 0] : schedstat(p.serverPid);
+  const cpu1 = p.serverPid === undefined ? NaN : threadsCpuSeconds(p.serverPid);
+  const ls1 = schedstat('self');
   idleSocks = socks.filter((s) => s !== undefined);
   for (const s of idleSocks) s.on('error', () => { /* the server is killed first */ });
-  return { opened: idleSocks.length, seconds, errors, firstError };
+  return {
+    opened: idleSocks.length, seconds, cpuSeconds: cpu1 - cpu0, errors, firstError,
+    serverRun: (ss1[0] - ss0[0]) / seconds, serverWait: (ss1[1] - ss0[1]) / seconds,
+    loadRun: (ls1[0] - ls0[0]) / seconds, loadWait: (ls1[1] - ls0[1]) / seconds,
+  };
 }
 
 process.on('message', (msg: { cmd: string; id: number; params: any }) => {

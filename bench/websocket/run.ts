@@ -94,7 +94,7 @@ async function idleScenario(load: Child, defs: ServerDef[]): Promise<void> {
       for (let i = 0; i < 50 && (await s.child.mem()).conns > 0; i++) await sleep(100);
       await sleep(200);
       const before = await s.child.mem();
-      const opened = await load.request('idle', { kind: def.load, port: s.port, n: IDLE_N, concurrency: 200 });
+      const opened = await load.request('idle', { kind: def.load, port: s.port, n: IDLE_N, concurrency: 200, serverPid: s.pid });
       if (opened.errors > 0 || opened.opened !== IDLE_N) throw new Error(`idle on ${def.label}: opened ${opened.opened} of ${IDLE_N}: ${opened.firstError}`);
       let after = await s.child.mem();
       for (let i = 0; i < 50 && after.conns < IDLE_N; i++) { await sleep(100); after = await s.child.mem(); }
@@ -110,7 +110,13 @@ async function idleScenario(load: Child, defs: ServerDef[]): Promise<void> {
       record(`${IDLE_ID}:rss`, def.id, res.rssPerConn / 1024);
       record(`${IDLE_ID}:heap`, def.id, res.heapPerConn / 1024);
       record(`${IDLE_ID}:conns/s`, def.id, res.connsPerSec);
-      console.log(`  [idle #${r + 1}] ${def.label.padEnd(14)} ${res.connsPerSec.toFixed(0).padStart(6)} conn/s  RSS ${(res.rssPerConn / 1024).toFixed(2)} KiB/conn  heap ${(res.heapPerConn / 1024).toFixed(2)} KiB/conn  external ${(res.externalPerConn / 1024).toFixed(2)} KiB/conn`);
+      record(`${IDLE_ID}:conns/cpu-s`, def.id, IDLE_N / opened.cpuSeconds);
+      record(`${IDLE_ID}:diag:server-cpu`, def.id, opened.serverRun * 100);
+      record(`${IDLE_ID}:diag:server-wait`, def.id, opened.serverWait * 100);
+      record(`${IDLE_ID}:diag:load-cpu`, def.id, opened.loadRun * 100);
+      record(`${IDLE_ID}:diag:load-wait`, def.id, opened.loadWait * 100);
+      const pc = (x: number): string => `${(x * 100).toFixed(0).padStart(3)}%`;
+      console.log(`  [idle #${r + 1}] ${def.label.padEnd(14)} ${res.connsPerSec.toFixed(0).padStart(6)} conn/s  ${(IDLE_N / opened.cpuSeconds).toFixed(0).padStart(6)} conn/CPU-s  server cpu ${pc(opened.serverRun)} load cpu ${pc(opened.loadRun)}  RSS ${(res.rssPerConn / 1024).toFixed(2)} KiB/conn  heap ${(res.heapPerConn / 1024).toFixed(2)} KiB/conn  external ${(res.externalPerConn / 1024).toFixed(2)} KiB/conn`);
       await s.child.stop(); // the server closes first: TIME_WAIT stays on its side, not on our source ports
       await load.request('closeIdle');
       await sleep(300);
@@ -139,6 +145,7 @@ function rows(): Row[] {
   add(`${IDLE_ID}:rss`, `${IDLE_N} idle conns, RSS per conn`, 'KiB', true);
   add(`${IDLE_ID}:heap`, `${IDLE_N} idle conns, heap per conn`, 'KiB', true);
   add(`${IDLE_ID}:conns/s`, `${IDLE_N} idle conns, opened per second`, 'conn/s');
+  add(`${IDLE_ID}:conns/cpu-s`, `${IDLE_N} idle conns, opened per server CPU-s (all its threads)`, 'conn/CPU-s');
   return out;
 }
 
@@ -177,7 +184,7 @@ function markdown(meta: string[]): string {
     'waiting for the load (or for the network); a high runq means other processes on the machine took its core.', '');
   lines.push(`| scenario | ${SERVERS.map((s) => s.label).join(' | ')} |`);
   lines.push(`|---|${SERVERS.map(() => '---').join('|')}|`);
-  for (const sc of THROUGHPUT) {
+  for (const sc of [...THROUGHPUT, { id: IDLE_ID, title: `${IDLE_N} idle conns, while opening them` }]) {
     if (!results.has(`${sc.id}:diag:server-cpu`)) continue;
     const d = (k: string, id: string): string => fmt(med(`${sc.id}:diag:${k}`, id)).replace(/\.\d+$/, '');
     lines.push(`| ${sc.title} | ${SERVERS.map((s) => `server ${d('server-cpu', s.id)}/${d('server-wait', s.id)}, load ${d('load-cpu', s.id)}/${d('load-wait', s.id)}`).join(' | ')} |`);

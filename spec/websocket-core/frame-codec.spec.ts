@@ -13,6 +13,7 @@ import {
   isControl,
   isKnown,
 } from '../../src/websocket/core';
+import { packMask, xorCopy } from '../../src/websocket/core/mask';
 import { hex } from './helpers';
 
 describe('opcodes', () => {
@@ -31,13 +32,32 @@ describe('applyMask', () => {
     const mask = hex(maskHex); // the second has its top bit set: a negative packed key
     const backing = Buffer.alloc(5000);
     for (let i = 0; i < backing.length; i++) backing[i] = (i * 31 + 7) & 255;
-    for (const len of [0, 1, 3, 4, 5, 31, 32, 33, 64, 100, 257, 1023, 1024, 1031, 4099]) { // 32- and 64-bit loops
+    for (const len of [0, 1, 3, 4, 5, 31, 32, 33, 64, 100, 257, 1023, 1024, 1031, 1151, 4099]) { // 32- and 64-bit loops
       for (let start = 0; start < 8; start++) {
         for (let offset = 0; offset < 5; offset++) {
           const view = Buffer.from(backing).subarray(start, start + len);
           const expected = naive(view, mask, offset);
           applyMask(view, mask, offset);
           expect(view.equals(expected)).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('xorCopy copies and unmasks in one pass for every length, relative alignment and mask offset', () => {
+    const mask = hex('a7fa21bd');
+    const key = packMask(mask);
+    const backing = Buffer.alloc(70000);
+    for (let i = 0; i < backing.length; i++) backing[i] = (i * 29 + 3) & 255;
+    // 64-bit words from 1024 bytes on when source and destination line up modulo 8; the 16-word body and its tail
+    for (const len of [0, 5, 1023, 1024, 1031, 1151, 4099, 65536 + 13]) {
+      for (const [srcStart, at] of [[0, 0], [3, 3], [6, 14], [1, 4], [7, 0]]) {
+        for (const offset of [0, 1, 3]) {
+          const src = backing.subarray(srcStart, srcStart + len);
+          const dst = Buffer.alloc(at + len + 3, 0xee);
+          xorCopy(src, dst, at, key, offset);
+          expect(dst.subarray(at, at + len).equals(naive(src, mask, offset))).toBe(true);
+          expect(dst.subarray(0, at).every((b) => b === 0xee) && dst.subarray(at + len).every((b) => b === 0xee)).toBe(true);
         }
       }
     }
