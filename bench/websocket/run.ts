@@ -9,8 +9,9 @@
  *
  * Scenarios: 32-byte TEXT with 1 connection x 1 in flight (latency p50/p99), 1 x 100, 50 x 100; 64 KiB BINARY
  * 1 x 16 (MB/s); 10,000 idle connections (RSS and heap per connection after GC, connections opened per second;
- * a fresh server process per measurement). Each scenario runs ROUNDS times interleaved (A B C D A B C D ...);
- * cells are medians with min-max. Throughput is also given per second of the server's CPU (/proc/<pid>/stat).
+ * a fresh server process per measurement). Each scenario runs ROUNDS times interleaved, each round starting at
+ * the next server (A B C D, B C D A, ...); cells are medians with min-max, and a round-by-round table gives the
+ * ratios of servers that ran side by side. Throughput is also given per second of the server's CPU.
  *
  * Output: a markdown table of ratios against ws and against node:net, printed and written to
  * bench/results/websocket.md, and an SVG bar chart of the same in bench/results/websocket.svg.
@@ -51,9 +52,12 @@ function record(metric: string, server: string, v: number): void {
   a.push(v);
 }
 
+/** Round r starts at a different server (A B C, B C A, ...): no server always runs first or right after another. */
+const rotated = <T>(xs: T[], r: number): T[] => xs.map((_, i) => xs[(i + r) % xs.length]);
+
 async function throughput(load: Child, servers: Running[], sc: Scenario): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
-    for (const s of servers) {
+    for (const s of rotated(servers, r)) {
       const res: RunResult = await load.request('run', {
         kind: s.def.load, port: s.port, serverPid: s.pid, conns: sc.conns, inflight: sc.inflight, size: sc.size,
         binary: sc.binary, warmMs: WARM_MS, runMs: RUN_MS,
@@ -86,7 +90,7 @@ async function throughput(load: Child, servers: Running[], sc: Scenario): Promis
 
 async function idleScenario(load: Child, defs: ServerDef[]): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
-    for (const def of defs) {
+    for (const def of rotated(defs, r)) {
       const s = await startServer(def); // a fresh process, so memory is that of the connections alone
       // Warm-up: 200 connections opened and closed, so code compiled for the first ones is not counted.
       await load.request('idle', { kind: def.load, port: s.port, n: 200, concurrency: 50 });
@@ -165,6 +169,20 @@ const ratio = (metric: string, a: string, b: string): string => {
   return Number.isFinite(x) ? `${x.toFixed(2)}x` : '-';
 };
 
+/**
+ * Round-by-round ratios of `a` to `b`: rounds are interleaved, so round r of both ran side by side in time and
+ * their ratio is free of the drift between rounds. Median (min-max) of those ratios, and in how many rounds `a`
+ * did better.
+ */
+const paired = (metric: string, a: string, b: string, lowerBetter: boolean): string => {
+  const xs = results.get(metric)?.get(a);
+  const ys = results.get(metric)?.get(b);
+  if (!xs || !ys || xs.length === 0 || xs.length !== ys.length) return '-';
+  const rs = xs.map((x, i) => x / ys[i]);
+  const better = rs.filter((r) => (lowerBetter ? r < 1 : r > 1)).length;
+  return `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)}), ${better}/${rs.length}`;
+};
+
 function markdown(meta: string[]): string {
   const lines: string[] = [];
   lines.push('# WebSocket echo benchmark (issue 7)', '', ...meta.map((m) => `- ${m}`), '');
@@ -173,6 +191,15 @@ function markdown(meta: string[]): string {
   lines.push('|---|---|---:|---:|---:|---:|');
   for (const r of rows()) {
     lines.push(`| ${r.label}${r.lowerBetter ? ' *' : ''} | ${r.unit} | ${ratio(r.metric, 'copas', 'ws')} | ${ratio(r.metric, 'copas', 'wsbu')} | ${ratio(r.metric, 'copas', 'net')} | ${ratio(r.metric, 'ws', 'net')} |`);
+  }
+  const others = SERVERS.filter((o) => o.id !== 'copas' && o.id !== 'net');
+  if (results.size > 0 && SERVERS.some((o) => o.id === 'copas') && others.length > 0) {
+    lines.push('', '## Round by round: copas-ts / other in the same round', '',
+      'Median (min-max) of the per-round ratios, then the rounds in which copas-ts did better. With COPAS_ALT_SRC=src',
+      'the column "copas-ts (alt)" measures the same code twice: how far apart two equal servers land (the noise).', '');
+    lines.push(`| scenario | unit | ${others.map((o) => `copas-ts / ${o.label}`).join(' | ')} |`);
+    lines.push(`|---|---|${others.map(() => '---:').join('|')}|`);
+    for (const r of rows()) lines.push(`| ${r.label}${r.lowerBetter ? ' *' : ''} | ${r.unit} | ${others.map((o) => paired(r.metric, 'copas', o.id, r.lowerBetter)).join(' | ')} |`);
   }
   lines.push('', `## Values: median (min-max) of ${ROUNDS} interleaved runs`, '');
   lines.push(`| scenario | unit | ${SERVERS.map((s) => s.label).join(' | ')} |`);
@@ -276,7 +303,7 @@ async function main(): Promise<void> {
     `${new Date().toISOString()}, node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? '?'}), ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
     `load average (1/5/15 min) at start ${load0.map((x) => x.toFixed(2)).join(' ')}, at end ${load1.map((x) => x.toFixed(2)).join(' ')}`,
     pin ? `servers pinned to core ${SERVER_CPU}, load generator to core ${LOAD_CPU} (taskset)` : 'no CPU pinning (taskset absent or one core)',
-    `${ROUNDS} interleaved rounds per scenario, ${RUN_MS} ms measured after ${WARM_MS} ms warm-up; CPU-s = the server process's utime+stime`,
+    `${ROUNDS} interleaved rounds per scenario (each round starts at the next server), ${RUN_MS} ms measured after ${WARM_MS} ms warm-up; CPU-s = the server process's utime+stime`,
     `copas-ts: README generator echo handler (compression off)${process.env.COPAS_LIB ?  `, COPAS_LIB=${process.env.COPAS_LIB}` : ` from ${process.env.COPAS_SRC ?? 'src/'}`}; ws ${require('ws/package.json').version} perMessageDeflate false; node:net: length-prefixed, one write per message`,
   ];
   const md = markdown(meta);
