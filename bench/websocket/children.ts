@@ -50,7 +50,7 @@ process.on('exit', () => fs.rmSync(BUILD, { recursive: true, force: true }));
 
 // ---- servers and scenarios ---------------------------------------------------------------------------------
 
-export interface ServerDef { id: string; label: string; kind: 'copas' | 'ws' | 'net'; load: 'ws' | 'net'; env: NodeJS.ProcessEnv; nodeArgs: string[] }
+export interface ServerDef { id: string; label: string; kind: 'copas' | 'core' | 'ws' | 'net'; load: 'ws' | 'net'; env: NodeJS.ProcessEnv; nodeArgs: string[] }
 
 export const ALL_SERVERS: ServerDef[] = [
   { id: 'copas', label: 'copas-ts', kind: 'copas', load: 'ws', env: {}, nodeArgs: (process.env.BENCH_COPAS_NODE_ARGS ?? '').split(' ').filter(Boolean) },
@@ -62,7 +62,13 @@ export const ALL_SERVERS: ServerDef[] = [
 if (process.env.COPAS_ALT_SRC) {
   ALL_SERVERS.splice(1, 0, { id: 'copasalt', label: 'copas-ts (alt)', kind: 'copas', load: 'ws', env: { COPAS_LIB: '@alt' }, nodeArgs: ALL_SERVERS[0].nodeArgs });
 }
-export const SERVERS = process.env.BENCH_SERVERS ? ALL_SERVERS.filter((s) => process.env.BENCH_SERVERS!.split(',').includes(s.id)) : ALL_SERVERS;
+/** Diagnostics, measured only when BENCH_SERVERS names them: the protocol core without the copas layers. */
+const OPTIONAL_SERVERS: ServerDef[] = [
+  { id: 'core', label: 'copas-ts core, callbacks', kind: 'core', load: 'ws', env: {}, nodeArgs: [] },
+];
+export const SERVERS = process.env.BENCH_SERVERS
+  ? [...ALL_SERVERS, ...OPTIONAL_SERVERS].filter((s) => process.env.BENCH_SERVERS!.split(',').includes(s.id))
+  : ALL_SERVERS;
 
 export interface Scenario { id: string; title: string; conns: number; inflight: number; size: number; binary: boolean }
 

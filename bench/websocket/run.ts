@@ -224,7 +224,7 @@ function esc(s: string): string { return s.replace(/&/g, '&amp;').replace(/</g, 
 /** Grouped horizontal bars: each server's median relative to ws (ws = 1.0). */
 function svg(meta: string): string {
   const rs = rows();
-  const colors: Record<string, string> = { copas: '#d9480f', copasalt: '#f59f00', ws: '#1c7ed6', wsbu: '#74c0fc', net: '#868e96' };
+  const colors: Record<string, string> = { copas: '#d9480f', copasalt: '#f59f00', core: '#e599f7', ws: '#1c7ed6', wsbu: '#74c0fc', net: '#868e96' };
   const barH = 11;
   const groupGap = 14;
   const labelW = 330;

@@ -4,6 +4,9 @@
  *   copas  the README's generator echo handler on websocket.server.copas.listen (compression off, the default)
  *   ws     `ws` v8 echo, perMessageDeflate: false (run.ts sets WS_NO_BUFFER_UTIL=1 for the variant without
  *          bufferutil)
+ *   core   diagnostic, only when BENCH_SERVERS names it: copas-ts's sans-I/O protocol core (the same
+ *          WebSocketProtocol, strings for TEXT as in the README) driven straight from Node's socket callbacks,
+ *          without the scheduler, its sockets and the generator handler: what those layers cost per message
  *   net    a length-prefixed node:net echo (4-byte big-endian length + payload) that writes once per message:
  *          the floor of what Node allows per message
  *
@@ -52,6 +55,40 @@ function copasServer(): void {
   countConnections = () => server.clients.length;
   void copas.loop();
   ready(server.port);
+}
+
+function coreServer(): void {
+  const lib = process.env.COPAS_LIB ? path.resolve(process.env.COPAS_LIB) : path.resolve(__dirname, '../../src');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const core = require(path.join(lib, 'websocket/core'));
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const http = require('node:http');
+  let open = 0;
+  const server = http.createServer();
+  server.on('upgrade', (req: any, socket: net.Socket, head: Buffer) => {
+    const check = core.validateUpgradeRequest(req.method, req.httpVersion, req.headers, { extensions: false });
+    if (!check.ok) { socket.end(core.buildHttpError(check.status, check.reason, check.headers)); return; }
+    socket.setNoDelay(true);
+    socket.write(core.buildServerResponse(check.key, check.protocols.includes('echo') ? 'echo' : null, null));
+    const proto = new core.WebSocketProtocol('server');
+    open++;
+    socket.on('close', () => { open--; });
+    socket.on('error', () => { /* resets at the end of a run */ });
+    const onData = (chunk: Buffer): void => {
+      proto.receive(chunk);
+      for (let ev = proto.nextEvent(); ev !== null; ev = proto.nextEvent()) {
+        if (ev.type === 'message') proto.sendMessage(ev.data, ev.opcode);
+        else if (ev.type === 'close') socket.end();
+      }
+      const out: Buffer[] = proto.takeOutgoing();
+      if (out.length === 1) socket.write(out[0]);
+      else if (out.length > 1) { socket.cork(); for (const b of out) socket.write(b); socket.uncork(); }
+    };
+    if (head.length > 0) onData(head);
+    socket.on('data', onData);
+  });
+  countConnections = () => open;
+  server.listen(0, HOST, () => ready((server.address() as net.AddressInfo).port));
 }
 
 function wsServer(): void {
@@ -119,4 +156,5 @@ process.on('disconnect', () => process.exit(0));
 if (kind === 'copas') copasServer();
 else if (kind === 'ws') wsServer();
 else if (kind === 'net') netServer();
+else if (kind === 'core') coreServer();
 else { console.error(`unknown server kind ${kind}`); process.exit(2); }
