@@ -304,7 +304,7 @@ async function main(): Promise<void> {
     `load average (1/5/15 min) at start ${load0.map((x) => x.toFixed(2)).join(' ')}, at end ${load1.map((x) => x.toFixed(2)).join(' ')}`,
     pin ? `servers pinned to core ${SERVER_CPU}, load generator to core ${LOAD_CPU} (taskset)` : 'no CPU pinning (taskset absent or one core)',
     `${ROUNDS} interleaved rounds per scenario (each round starts at the next server), ${RUN_MS} ms measured after ${WARM_MS} ms warm-up; CPU-s = the server process's utime+stime`,
-    `copas-ts: README generator echo handler (compression off)${process.env.COPAS_LIB ?  `, COPAS_LIB=${process.env.COPAS_LIB}` : ` from ${process.env.COPAS_SRC ?? 'src/'}`}; ws ${require('ws/package.json').version} perMessageDeflate false; node:net: length-prefixed, one write per message`,
+    `copas-ts: README generator echo handler (compression off)${process.env.COPAS_LIB ?  `, COPAS_LIB=${process.env.COPAS_LIB}` : ` from ${process.env.COPAS_SRC ?? 'src/'}`}${process.env.COPAS_ALT_SRC ? `; copas-ts (alt) from COPAS_ALT_SRC=${process.env.COPAS_ALT_SRC}` : ''}; ws ${require('ws/package.json').version} perMessageDeflate false; node:net: length-prefixed, one write per message`,
   ];
   const md = markdown(meta);
   console.log('\n' + md);
