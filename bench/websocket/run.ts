@@ -27,6 +27,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { median, pairedRatios, rotated } from './stats';
 import { Child, cores, IDLE_ID, LOAD_CPU, pin, ROOT, SERVER_CPU, SERVERS, startServer, THROUGHPUT, type Running, type Scenario, type ServerDef } from './children';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const RUN_MS = Number(process.env.BENCH_MS ?? 2000);
@@ -41,7 +42,6 @@ interface RunResult { serverRun: number; serverWait: number; loadRun: number; lo
 interface IdleResult { rssPerConn: number; heapPerConn: number; externalPerConn: number; connsPerSec: number }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
 const results = new Map<string, Map<string, number[]>>(); // metric -> server -> values
 function record(metric: string, server: string, v: number): void {
@@ -51,9 +51,6 @@ function record(metric: string, server: string, v: number): void {
   if (a === undefined) { a = []; m.set(server, a); }
   a.push(v);
 }
-
-/** Round r starts at a different server (A B C, B C A, ...): no server always runs first or right after another. */
-const rotated = <T>(xs: T[], r: number): T[] => xs.map((_, i) => xs[(i + r) % xs.length]);
 
 async function throughput(load: Child, servers: Running[], sc: Scenario): Promise<void> {
   for (let r = 0; r < ROUNDS; r++) {
@@ -169,18 +166,10 @@ const ratio = (metric: string, a: string, b: string): string => {
   return Number.isFinite(x) ? `${x.toFixed(2)}x` : '-';
 };
 
-/**
- * Round-by-round ratios of `a` to `b`: rounds are interleaved, so round r of both ran side by side in time and
- * their ratio is free of the drift between rounds. Median (min-max) of those ratios, and in how many rounds `a`
- * did better.
- */
+/** A cell of the round-by-round table: median (min-max) of the per-round ratios, rounds where `a` did better. */
 const paired = (metric: string, a: string, b: string, lowerBetter: boolean): string => {
-  const xs = results.get(metric)?.get(a);
-  const ys = results.get(metric)?.get(b);
-  if (!xs || !ys || xs.length === 0 || xs.length !== ys.length) return '-';
-  const rs = xs.map((x, i) => x / ys[i]);
-  const better = rs.filter((r) => (lowerBetter ? r < 1 : r > 1)).length;
-  return `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)}), ${better}/${rs.length}`;
+  const p = pairedRatios(results.get(metric)?.get(a) ?? [], results.get(metric)?.get(b) ?? [], lowerBetter);
+  return p === null ? '-' : `${p.median.toFixed(2)}x (${p.min.toFixed(2)}-${p.max.toFixed(2)}), ${p.better}/${p.rounds}`;
 };
 
 function markdown(meta: string[]): string {
