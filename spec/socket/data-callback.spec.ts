@@ -1,6 +1,7 @@
+import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { copas, type TcpSocket } from '../../src';
-import { listen } from './helpers';
+import { copas, socket, type TcpSocket } from '../../src';
+import { listen, selfSignedCert } from './helpers';
 
 /** The Node stream under a TcpSocket (internal; read only to watch its 'data' events). */
 function streamOf(skt: TcpSocket): net.Socket {
@@ -44,5 +45,39 @@ describe("a socket's data wakes its reader inside the data callback", () => {
     expect(replies).toEqual(['line 0!', 'line 1!', 'line 2!', 'line 3!', 'line 4!']);
     expect(seenByLaterListener).toEqual([1, 2, 3, 4, 5]);
     expect(written).toEqual([8, 16, 24, 32, 40]); // each reply was already handed to the kernel
+  });
+
+  it('keeps a microtask tick for TLS, whose one read can emit many records (the later listener runs first)', async () => {
+    const cert = selfSignedCert();
+    try {
+      const [server, port] = listen();
+      let handled = 0;
+      const seenByLaterListener: number[] = [];
+      copas.addserver(server, copas.handler(function* (skt) {
+        streamOf(skt).on('data', () => { seenByLaterListener.push(handled); });
+        for (;;) {
+          const [line] = yield* skt.receive('*l');
+          if (line === null) break;
+          handled++;
+          yield* skt.send(`${line}!\n`);
+        }
+        copas.removeserver(server);
+      }, { mode: 'server', key: cert.key, certificate: fs.readFileSync(cert.certificate, 'utf8') }));
+      const replies: unknown[] = [];
+      copas.addthread(function* () {
+        const skt = copas.wrap(socket.tcp(), { mode: 'client' });
+        yield* skt.connect('127.0.0.1', port);
+        for (let n = 0; n < 5; n++) {
+          yield* skt.send(`line ${n}\n`);
+          replies.push((yield* skt.receive('*l'))[0]);
+        }
+        skt.close();
+      });
+      await copas.loop();
+      expect(replies).toEqual(['line 0!', 'line 1!', 'line 2!', 'line 3!', 'line 4!']);
+      expect(seenByLaterListener).toEqual([0, 1, 2, 3, 4]); // the reader ran after the data callbacks returned
+    } finally {
+      fs.rmSync(cert.dir, { recursive: true, force: true });
+    }
   });
 });

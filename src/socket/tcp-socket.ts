@@ -78,16 +78,18 @@ export class TcpSocket {
 
   // ---- Node stream events ------------------------------------------------------------------------------
 
-  /** @internal stream 'data' (see the shared listeners below the class). */
-  handleData(chunk: Buffer): void {
+  /**
+   * @internal stream 'data' (see the shared listeners below the class). `batched`: the stream is TLS, whose one
+   * read can emit many records' data: a microtask tick then serves them all at once.
+   */
+  handleData(chunk: Buffer, batched: boolean): void {
     this.rx.push(chunk);
     if (this.rx.length >= HIGH_WATER && !this.paused && this.stream !== null) {
       this.paused = true;
       this.stream.pause();
     }
     if (this.reader === null) return;
-    // A TLS stream can emit many records' data from one read: a microtask tick then serves them all at once.
-    if (this.stream instanceof tls.TLSSocket) kernel.resume(this.reader);
+    if (batched) kernel.resume(this.reader);
     else kernel.resumeFromIo(this.reader);
   }
 
@@ -119,7 +121,8 @@ export class TcpSocket {
   attach(stream: net.Socket): void {
     this.stream = stream;
     (stream as OwnedStream)[OWNER] = this;
-    stream.on('data', onData);
+    // Decided once here, not per chunk: an instanceof walks the stream's prototype chain, cold between messages.
+    stream.on('data', stream instanceof tls.TLSSocket ? onTlsData : onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
     stream.on('close', onClose);
@@ -130,6 +133,7 @@ export class TcpSocket {
     const stream = this.stream;
     if (stream !== null) {
       stream.off('data', onData);
+      stream.off('data', onTlsData);
       stream.off('end', onEnd);
       stream.off('close', onClose);
       stream.off('drain', onDrain);
@@ -592,7 +596,8 @@ function uncorkAtTickEnd(skt: TcpSocket): void {
  */
 const OWNER = Symbol('copas-ts socket');
 type OwnedStream = net.Socket & { [OWNER]?: TcpSocket };
-function onData(this: OwnedStream, chunk: Buffer): void { this[OWNER]?.handleData(chunk); }
+function onData(this: OwnedStream, chunk: Buffer): void { this[OWNER]?.handleData(chunk, false); }
+function onTlsData(this: OwnedStream, chunk: Buffer): void { this[OWNER]?.handleData(chunk, true); }
 function onEnd(this: OwnedStream): void { this[OWNER]?.handleEnd(); }
 function onError(this: OwnedStream, err: Error): void { this[OWNER]?.handleError(err); }
 function onClose(this: OwnedStream): void { this[OWNER]?.handleClose(); }
