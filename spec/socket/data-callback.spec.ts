@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { copas, socket, type TcpSocket } from '../../src';
+import { copas, socket, type TaskGenerator, type TcpSocket } from '../../src';
 import { listen, selfSignedCert } from './helpers';
 
 /** The Node stream under a TcpSocket (internal; read only to watch its 'data' events). */
@@ -8,22 +8,29 @@ function streamOf(skt: TcpSocket): net.Socket {
   return (skt as unknown as { stream: net.Socket }).stream;
 }
 
+/**
+ * The server side of both cases: a listener registered after the TcpSocket's own one (so it runs once that one
+ * has returned) notes how many lines the task had handled by then; the task answers each line with a '!'.
+ */
+function* echoLinesWatched(skt: TcpSocket, seen: number[], onData: (stream: net.Socket) => void = () => {}): TaskGenerator<void> {
+  let handled = 0;
+  const stream = streamOf(skt);
+  stream.on('data', () => { seen.push(handled); onData(stream); });
+  for (;;) {
+    const [line] = yield* skt.receive('*l');
+    if (line === null) break;
+    handled++;
+    yield* skt.send(`${line}!\n`);
+  }
+}
+
 describe("a socket's data wakes its reader inside the data callback", () => {
   it('runs the reading task, reply included, before the callback returns (a request costs no extra trip through the loop)', async () => {
     const [server, port] = listen();
-    let handled = 0;
     const seenByLaterListener: number[] = [];
     const written: number[] = [];
     copas.addserver(server, function* (skt) {
-      const stream = streamOf(skt);
-      // Registered after the TcpSocket's own listener: it runs once that one has returned.
-      stream.on('data', () => { seenByLaterListener.push(handled); written.push(stream.bytesWritten); });
-      for (;;) {
-        const [line] = yield* skt.receive('*l');
-        if (line === null) break;
-        handled++;
-        yield* skt.send(`${line}!\n`);
-      }
+      yield* echoLinesWatched(skt, seenByLaterListener, (stream) => { written.push(stream.bytesWritten); });
       copas.removeserver(server);
     });
     const client = net.connect(port, '127.0.0.1');
@@ -51,16 +58,9 @@ describe("a socket's data wakes its reader inside the data callback", () => {
     const cert = selfSignedCert();
     try {
       const [server, port] = listen();
-      let handled = 0;
       const seenByLaterListener: number[] = [];
       copas.addserver(server, copas.handler(function* (skt) {
-        streamOf(skt).on('data', () => { seenByLaterListener.push(handled); });
-        for (;;) {
-          const [line] = yield* skt.receive('*l');
-          if (line === null) break;
-          handled++;
-          yield* skt.send(`${line}!\n`);
-        }
+        yield* echoLinesWatched(skt, seenByLaterListener);
         copas.removeserver(server);
       }, { mode: 'server', key: cert.key, certificate: fs.readFileSync(cert.certificate, 'utf8') }));
       const replies: unknown[] = [];
