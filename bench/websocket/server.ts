@@ -76,13 +76,15 @@ function coreServer(): void {
     socket.on('error', () => { /* resets at the end of a run */ });
     const onData = (chunk: Buffer): void => {
       proto.receive(chunk);
+      let closed = false;
       for (let ev = proto.nextEvent(); ev !== null; ev = proto.nextEvent()) {
         if (ev.type === 'message') proto.sendMessage(ev.data, ev.opcode);
-        else if (ev.type === 'close') socket.end();
+        else if (ev.type === 'close') closed = true;
       }
       const out: Buffer[] = proto.takeOutgoing();
       if (out.length === 1) socket.write(out[0]);
       else if (out.length > 1) { socket.cork(); for (const b of out) socket.write(b); socket.uncork(); }
+      if (closed) socket.end(); // after the close reply
     };
     if (head.length > 0) onData(head);
     socket.on('data', onData);
