@@ -9,8 +9,11 @@ export type { SocketModule, ReceivePattern, ReceiveResult, SendResult, OkResult,
 export type { Operation, TaskFunction, TaskGenerator, Task, TaskResult, TryResult, ErrorHandler } from './scheduler';
 export type { Timer, TimerOptions, TimerCallback } from './scheduler/timer';
 export type { Lock, LockGetResult } from './scheduler/lock';
-export type { Semaphore } from './scheduler/semaphore';
+export type { Semaphore, Destroyed } from './scheduler/semaphore';
+export type { CopasStatus } from './scheduler/loop';
 export type { Queue, QueueOptions, QueueWorker } from './scheduler/queue';
 export type { Future } from './scheduler/future';
 export { websocket, WebSocketConnection, CopasClient, WebSocketServer, ServerConnection } from './websocket';
-export type { WebSocketModule, WebSocketState, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ServerConfig, WebSocketHandler } from './websocket';
+export type { WebSocketModule, WebSocketState, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ServerConfig, WebSocketHandler, ConnectionOptions } from './websocket';
+export type { SyncClient } from './websocket/client/sync-client';
+export type { DeflateOptions } from './websocket/core/deflate-negotiation';

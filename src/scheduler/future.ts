@@ -44,7 +44,9 @@ const fields = {
   PENDING: false as const,
   /** `try()` status of a task that failed or was cancelled: `[ERROR, message]`. */
   ERROR: 'error' as const,
+  /** Starts a task whose outcome get()/try() return: `future.addthread(fn, ...args)`. */
   addthread,
+  /** Starts a named future task: `future.addnamedthread(name, fn, ...args)`. */
   addnamedthread,
 };
 

@@ -24,7 +24,12 @@ export class Lock {
   private readonly waiters = new WaitList<WaitNode>();
 
   /** @internal use copas.lock.new */
-  constructor(readonly timeout: number, readonly not_reentrant: boolean) {}
+  constructor(
+    /** The default get() timeout in seconds. */
+    readonly timeout: number,
+    /** True when the owner may not get it a second time. */
+    readonly not_reentrant: boolean,
+  ) {}
 
   /**
    * Acquires the lock, waiting up to `timeout` seconds (default: the lock's timeout; 0 = do not wait;

@@ -56,6 +56,7 @@ export function cancelall(): void {
 
 /** What Copas' status() reports: counts of the dispatcher's queues. */
 export interface CopasStatus {
+  /** copas.loop() is running */
   running: boolean;
   /** callback timers armed (copas.timeout, copas.timer) */
   timeout: number;
@@ -65,6 +66,7 @@ export interface CopasStatus {
   inactive: number;
   /** tasks blocked on I/O or a Promise */
   read: number;
+  /** always 0: a blocked write counts under read */
   write: number;
   /** tasks ready to run */
   active: number;

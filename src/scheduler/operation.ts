@@ -28,6 +28,7 @@ export const SUSPENDED: IteratorYieldResult<Instruction> = Object.freeze({ value
  * Lua: `local data, err = skt:receive('*l')`  ->  TS: `const [data, err] = yield* skt.receive('*l')`
  */
 export interface Operation<T> {
+  /** What `yield*` calls: the steps of the operation, ending with its result. */
   [Symbol.iterator](): Iterator<Instruction, T, unknown>;
 }
 

@@ -100,7 +100,13 @@ export class Semaphore {
   private readonly waiters = new WaitList<SemaWaiter>();
 
   /** @internal use copas.semaphore.new */
-  constructor(readonly max: number, start: number, readonly timeout: number) {
+  constructor(
+    /** The most resources it holds. */
+    readonly max: number,
+    start: number,
+    /** The default take() timeout in seconds. */
+    readonly timeout: number,
+  ) {
     this.count = start;
   }
 

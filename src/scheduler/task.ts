@@ -97,21 +97,26 @@ export class Task<T = unknown> implements HeapEntry {
     return typeof l === 'function' ? l(this) : l;
   }
 
+  /** Renames the task (as copas.setthreadname). */
   set name(name: string | undefined) {
     this.label = name;
   }
 
   /** @internal this wait counts as work that keeps loop() alive (I/O, awaited Promise). */
   get keepsAlive(): boolean { return (this.flags & KEEPS_ALIVE) !== 0; }
+  /** @internal */
   set keepsAlive(on: boolean) { this.flags = on ? this.flags | KEEPS_ALIVE : this.flags & ~KEEPS_ALIVE; }
   /** @internal removethread asked while it was running: end it at its next suspension. */
   get cancelRequested(): boolean { return (this.flags & CANCEL_REQUESTED) !== 0; }
+  /** @internal */
   set cancelRequested(on: boolean) { this.flags = on ? this.flags | CANCEL_REQUESTED : this.flags & ~CANCEL_REQUESTED; }
   /** @internal it was cancelled: its result is [false, 'cancelled'] however it ends. */
   get cancelled(): boolean { return (this.flags & CANCELLED) !== 0; }
+  /** @internal */
   set cancelled(on: boolean) { this.flags = on ? this.flags | CANCELLED : this.flags & ~CANCELLED; }
   /** @internal false when someone else takes its error (copas.run rejects its Promise instead). */
   get reportErrors(): boolean { return (this.flags & QUIET) === 0; }
+  /** @internal */
   set reportErrors(on: boolean) { this.flags = on ? this.flags & ~QUIET : this.flags | QUIET; }
 
   /** @internal runs `f` once when the task ends (most tasks have one at most: no array for it). */

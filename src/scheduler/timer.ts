@@ -40,11 +40,15 @@ let timerCount = 0;
  * TS:  `const t = copas.timer.new({ delay: 1, recurring: true, callback: (t, p) => { ... } })`
  */
 export class Timer<P = unknown> {
+  /** The name of the timer's task. */
   readonly name: string;
   /** Seconds between expiries. */
   delay: number;
+  /** True when it re-arms itself after each expiry. */
   readonly recurring: boolean;
+  /** Passed to the callback as its second argument. */
   readonly params: P;
+  /** Takes the callback's errors (undefined: copas' default handler). */
   readonly errorhandler: ErrorHandler | undefined;
   /** True once cancelled (or a one-shot timer fired). */
   cancelled = false;

@@ -19,15 +19,27 @@ import { argError } from '../util/args';
  * | password          | passphrase                             |
  */
 export interface TlsParams {
+  /** Which side of the handshake this socket takes. */
   mode?: 'client' | 'server';
+  /** The private key: a PEM file path or PEM text. */
   key?: string | Buffer;
+  /** The certificate: a PEM file path or PEM text. */
   certificate?: string | Buffer;
+  /** The trusted CA certificates: a PEM file path or PEM text. */
   cafile?: string | Buffer;
+  /** 'peer' checks the other side's certificate; 'none' does not. */
   verify?: 'none' | 'peer' | string[];
+  /** The lowest TLS version accepted. */
   protocol?: 'any' | 'tlsv1' | 'tlsv1_1' | 'tlsv1_2' | 'tlsv1_3';
+  /** The passphrase of an encrypted key. */
   password?: string;
+  /** The server name a client sends (SNI) and checks the certificate against. */
   servername?: string;
-  sni?: { names?: string };
+  /** LuaSec's SNI table; `names` is used as the servername. */
+  sni?: {
+    /** The server name. */
+    names?: string;
+  };
   /** Passed to Node unchanged, for what LuaSec has no name for. */
   node?: tls.ConnectionOptions & tls.TlsOptions;
 }

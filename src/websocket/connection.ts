@@ -53,9 +53,12 @@ export class WebSocketConnection {
   private closeDeadline = Infinity;
   private closeTimer: CallbackEntry | null = null;
   private receiveOp: ReceiveOperation | null = null;
+  /** Seconds any operation may wait; undefined = forever. */
   protected timeout: number | undefined;
+  /** Seconds to wait for the close reply after our close. */
   protected closeTimeout: number;
 
+  /** Made by the clients and the server with their options. */
   constructor(options: ConnectionOptions = {}) {
     this.timeout = options.timeout;
     this.closeTimeout = options.closeTimeout ?? 3;

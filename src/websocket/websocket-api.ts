@@ -15,6 +15,7 @@ export const websocket = {
   CLOSE,
   PING,
   PONG,
+  /** The clients: `copas` (operations inside tasks) and `sync` / `new` (blocking calls). */
   client: {
     /**
      * A copas client (operations inside tasks).
@@ -36,7 +37,9 @@ export const websocket = {
       return new SyncClient(options);
     },
   },
+  /** The server: `server.copas.listen(config)`. */
   server: {
+    /** The copas server (each connection's handler is a task). */
     copas: {
       /** Starts a copas WebSocket server; see ServerConfig. */
       listen,
