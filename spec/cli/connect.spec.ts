@@ -52,6 +52,13 @@ describe('copas-ts connect', () => {
     expect(r.code).toBe(0);
   });
 
+  it('exits when the server closes while stdin is still open', async () => {
+    const cli = new Cli(['connect', url]);
+    cli.child.stdin.write('goodbye\n');
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout).toBe('closed: 4001 class is over\n');
+  });
+
   it('waits for replies only up to --wait seconds, then closes', async () => {
     const started = Date.now();
     const r = await runCli(['connect', url, '--wait', '0.3'], 'silence\n');
