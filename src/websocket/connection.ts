@@ -8,7 +8,7 @@ import { argError } from '../util/args';
 // Direct module imports: through the './core' barrel every TEXT/BINARY read is a CommonJS re-export getter call.
 import { BINARY, TEXT } from './core/opcodes';
 import { WebSocketProtocol, type ProtocolEvent } from './core/protocol';
-import { checkCloseArguments } from './core/close-codes';
+import { checkCloseArguments } from './core/close-payload';
 import { ReceiveOperation } from './receive-operation';
 
 /** A send that is complete: `yield*` gives a fresh `[true]` (one shared operation, no generator per message). */

@@ -7,7 +7,7 @@
  * handed out whole. State lives in fields; no closures, no per-frame objects besides payload views.
  */
 import { ChunkQueue } from '../../util/chunk-queue';
-import { CLOSE_MESSAGE_TOO_BIG, CLOSE_PROTOCOL_ERROR } from './close-codes';
+import { ProtocolError, type ProtocolErrorCode } from './protocol-error';
 import { xorCopy, xorMask } from './mask';
 import { BINARY, TEXT, isControl, isKnown } from './opcodes';
 
@@ -17,7 +17,7 @@ export const PARSE_NEED_MORE = 0;
 export const PARSE_DATA = 1;
 /** `next()` produced a whole control frame (`opcode`, `payload`). */
 export const PARSE_CONTROL = 2;
-/** `next()` found a protocol violation (`errorCode`, `errorMessage`); the parser stays failed. */
+/** `next()` found a protocol violation (`error`); the parser stays stopped and says so again. */
 export const PARSE_ERROR = 3;
 
 /** What one call of `FrameParser.next()` produced. */
@@ -46,7 +46,8 @@ const EMPTY = Buffer.alloc(0);
 
 const STATE_HEADER = 0;
 const STATE_PAYLOAD = 1;
-const STATE_FAILED = 2;
+/** No more input: after a violation (`error` set) or when the connection is done with reading. */
+const STATE_STOPPED = 2;
 
 /** Incremental parser; call `push` with received bytes, then `next` until it needs more. */
 export class FrameParser {
@@ -64,10 +65,8 @@ export class FrameParser {
   frameStart = false;
   /** The last PARSE_DATA piece is the last of its frame. */
   frameEnd = false;
-  /** Close code for a PARSE_ERROR: 1002 or 1009. */
-  errorCode = 0;
-  /** Human-readable reason for a PARSE_ERROR. */
-  errorMessage = '';
+  /** The violation behind PARSE_ERROR, else null. */
+  error: ProtocolError | null = null;
 
   private readonly queue = new ChunkQueue();
   private readonly expectMasked: boolean;
@@ -93,14 +92,19 @@ export class FrameParser {
     return this.queue.length;
   }
 
+  /** The close code of `error` (1002 or 1009), 0 while there is none. */
+  get errorCode(): number {
+    return this.error === null ? 0 : this.error.closeCode;
+  }
+
   /** Adds received bytes. The parser owns `chunk` from now on (masked payload is unmasked in place). */
   push(chunk: Buffer): void {
-    if (this.state !== STATE_FAILED) this.queue.push(chunk);
+    if (this.state !== STATE_STOPPED) this.queue.push(chunk);
   }
 
   /** Drops buffered input and refuses any more (after the connection failed or closed). */
   stop(): void {
-    this.state = STATE_FAILED;
+    this.state = STATE_STOPPED;
     this.gather = null;
     this.queue.clear();
   }
@@ -110,15 +114,14 @@ export class FrameParser {
     if (this.state === STATE_HEADER) {
       const status = this.readHeader();
       if (status !== PARSE_DATA) return status;
-    } else if (this.state === STATE_FAILED) {
-      return this.errorCode === 0 ? PARSE_NEED_MORE : PARSE_ERROR;
+    } else if (this.state === STATE_STOPPED) {
+      return this.error === null ? PARSE_NEED_MORE : PARSE_ERROR;
     }
     return this.readPayload();
   }
 
-  private fail(code: number, message: string): ParseStatus {
-    this.errorCode = code;
-    this.errorMessage = message;
+  private fail(code: ProtocolErrorCode, reason: string): ParseStatus {
+    this.error = new ProtocolError(code, reason);
     this.stop();
     return PARSE_ERROR;
   }
@@ -132,22 +135,22 @@ export class FrameParser {
     const opcode = b0 & 0x0f;
     const fin = (b0 & 0x80) !== 0;
     const rsv1 = (b0 & 0x40) !== 0;
-    if ((b0 & 0x30) !== 0) return this.fail(CLOSE_PROTOCOL_ERROR, 'RSV2/RSV3 set without a negotiated extension');
-    if (!isKnown(opcode)) return this.fail(CLOSE_PROTOCOL_ERROR, `unknown opcode ${opcode}`);
+    if ((b0 & 0x30) !== 0) return this.fail('RESERVED_BITS', 'RSV2/RSV3 set without a negotiated extension');
+    if (!isKnown(opcode)) return this.fail('UNKNOWN_OPCODE', `unknown opcode ${opcode}`);
     const control = isControl(opcode);
     if (rsv1 && (!this.allowRsv1 || (opcode !== TEXT && opcode !== BINARY))) {
-      return this.fail(CLOSE_PROTOCOL_ERROR, 'RSV1 set without permessage-deflate or on a non-first frame');
+      return this.fail('UNEXPECTED_RSV1', 'RSV1 set without permessage-deflate or on a non-first frame');
     }
-    if (control && !fin) return this.fail(CLOSE_PROTOCOL_ERROR, 'fragmented control frame');
+    if (control && !fin) return this.fail('FRAGMENTED_CONTROL', 'fragmented control frame');
     if (queue.length < 2) return PARSE_NEED_MORE;
     const b1 = queue.byteAt(1);
     const masked = (b1 & 0x80) !== 0;
     if (masked !== this.expectMasked) {
-      return this.fail(CLOSE_PROTOCOL_ERROR, masked ? 'masked frame from server' : 'unmasked frame from client');
+      return this.fail('BAD_MASKING', masked ? 'masked frame from server' : 'unmasked frame from client');
     }
     const len7 = b1 & 0x7f;
     if (control) {
-      if (len7 > 125) return this.fail(CLOSE_PROTOCOL_ERROR, 'control frame payload over 125 bytes');
+      if (len7 > 125) return this.fail('CONTROL_TOO_LONG', 'control frame payload over 125 bytes');
     }
     const extra = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
     if (queue.length < 2 + extra) return PARSE_NEED_MORE;
@@ -162,7 +165,7 @@ export class FrameParser {
       length = high >= 0x200000 ? Number.MAX_SAFE_INTEGER + 1 : high * 0x100000000 + low;
     }
     if (length > this.maxPayload) {
-      return this.fail(CLOSE_MESSAGE_TOO_BIG, `frame payload of ${length} bytes over the limit of ${this.maxPayload}`);
+      return this.fail('MESSAGE_TOO_BIG', `frame payload of ${length} bytes over the limit of ${this.maxPayload}`);
     }
     const headerLength = 2 + extra + (masked ? 4 : 0);
     if (queue.length < headerLength) return PARSE_NEED_MORE;

@@ -4,6 +4,8 @@
  */
 export * from './opcodes';
 export * from './close-codes';
+export * from './close-payload';
+export { ProtocolError, badArgument, type ProtocolErrorCode } from './protocol-error';
 export { applyMask, packMask, xorMask } from './mask';
 export { writeMaskKey } from './mask-keys';
 export { encodeFrame, headerLength, rememberTextBytes } from './frame-encoder';

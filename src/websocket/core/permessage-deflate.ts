@@ -18,8 +18,8 @@
  * does. That is safe: zlib never emits a distance beyond 2^9 - 262 = 250 < 256 with 9 bits.
  */
 import * as zlib from 'node:zlib';
-import { CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG } from './close-codes';
 import { DeflateOptions, DeflateParams } from './deflate-negotiation';
+import { ProtocolError } from './protocol-error';
 import { SlidingWindow } from './sliding-window';
 
 const SYNC_FLUSH = zlib.constants.Z_SYNC_FLUSH;
@@ -29,10 +29,8 @@ export const DEFAULT_DEFLATE_THRESHOLD = 1024;
 
 /** One endpoint's compressor and decompressor for a connection. */
 export class PerMessageDeflate {
-  /** Close code of the last failed `decompress`: 1009 (too big) or 1007 (corrupt data). */
-  failCode = 0;
-  /** Reason of the last failed `decompress`. */
-  failMessage = '';
+  /** Why the last `decompress` failed: MESSAGE_TOO_BIG (1009) or INVALID_COMPRESSED_DATA (1007). */
+  error: ProtocolError | null = null;
 
   private readonly threshold: number;
   private readonly level: number;
@@ -64,6 +62,11 @@ export class PerMessageDeflate {
     this.maxMessageSize = maxMessageSize;
   }
 
+  /** The close code of `error`, 0 while there is none. */
+  get failCode(): number {
+    return this.error === null ? 0 : this.error.closeCode;
+  }
+
   /** Whether a message of `length` bytes is worth compressing. */
   shouldCompress(length: number): boolean {
     return length >= this.threshold;
@@ -83,7 +86,7 @@ export class PerMessageDeflate {
     return out.subarray(0, out.length - 4);
   }
 
-  /** Inflates one whole compressed message, or returns null with `failCode` set. */
+  /** Inflates one whole compressed message, or returns null with `error` set. */
   decompress(payload: Buffer): Buffer | null {
     let out: Buffer;
     if (payload.length === 0) {
@@ -100,11 +103,9 @@ export class PerMessageDeflate {
       } catch (err) {
         // maxOutputLength exceeded (checked by code: jest and vm contexts break `instanceof RangeError`).
         if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-          this.failCode = CLOSE_MESSAGE_TOO_BIG;
-          this.failMessage = `inflated message over the limit of ${this.maxMessageSize} bytes`;
+          this.error = new ProtocolError('MESSAGE_TOO_BIG', `inflated message over the limit of ${this.maxMessageSize} bytes`);
         } else {
-          this.failCode = CLOSE_INVALID_PAYLOAD;
-          this.failMessage = `invalid compressed data: ${(err as Error).message}`;
+          this.error = new ProtocolError('INVALID_COMPRESSED_DATA', `invalid compressed data: ${(err as Error).message}`);
         }
         return null;
       }

@@ -7,6 +7,13 @@
  * Parsing is lazy: `receive` only stores bytes and `nextEvent` parses until it has an event,
  * so unread input stays in the socket's hands (backpressure) rather than in an event queue.
  *
+ * State: one `WebSocketState`, as python-websockets keeps it. OPEN until our CLOSE is queued (then
+ * CLOSING) or reading ends (CLOSED: the peer's CLOSE arrived, we failed the connection, or TCP ended).
+ * The core is made after the opening handshake, so CONNECTING is only ever the front-end's.
+ *
+ * Errors: a peer's violation is a ProtocolError (protocol-error.ts) from the parser, the close payload
+ * or the inflater, and `fail` is the one place that turns it into our CLOSE frame and the close event.
+ *
  * Closing: when the peer's CLOSE arrives we queue the reply (echoing its code; an empty close
  * if it had none) and report `close` with `wasClean: true`. When the peer breaks the protocol we
  * queue a CLOSE with 1002 (protocol), 1007 (bad UTF-8 / corrupt deflate data) or 1009 (too
@@ -17,23 +24,15 @@
 import { isUtf8 } from 'node:buffer';
 import { asBuffer } from './as-buffer';
 import { decodeUtf8 } from './utf8-decode';
-import {
-  CLOSE_ABNORMAL,
-  CLOSE_MESSAGE_TOO_BIG,
-  CLOSE_NORMAL,
-  CLOSE_NO_STATUS,
-  CLOSE_PROTOCOL_ERROR,
-  CLOSE_INVALID_PAYLOAD,
-  checkCloseArguments,
-  encodeClosePayload,
-  parseClosePayload,
-} from './close-codes';
+import { CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_NO_STATUS, MAX_CLOSE_REASON_BYTES } from './close-codes';
+import { checkCloseArguments, encodeClosePayload, parseClosePayload } from './close-payload';
 import { DeflateOptions, DeflateParams, checkDeflateOptions } from './deflate-negotiation';
 import { encodeFrame, rememberTextBytes } from './frame-encoder';
 import { FrameParser, PARSE_CONTROL, PARSE_DATA, PARSE_ERROR, PARSE_NEED_MORE } from './frame-parser';
 import { MessageAssembler } from './message-assembler';
 import { BINARY, CLOSE, CONTINUATION, PING, PONG, TEXT } from './opcodes';
 import { PerMessageDeflate } from './permessage-deflate';
+import { ProtocolError, badArgument } from './protocol-error';
 import { Utf8StreamValidator } from './utf8-stream';
 
 /**
@@ -54,8 +53,16 @@ export const DEFAULT_MAX_FRAGMENTS = 262144;
 /** Which end of the connection this is: clients mask what they send, servers unmask. */
 export type Role = 'client' | 'server';
 
-/** 'open': both directions work; 'closing': we sent CLOSE and wait; 'closed': done or failed. */
+/**
+ * Where a connection is (python-websockets' State): CONNECTING while the opening handshake runs (the
+ * front-end's: the core starts after it), OPEN, CLOSING (our CLOSE sent, the reply awaited), CLOSED.
+ */
+export type WebSocketState = 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
+
+/** `state` in lower case: 'open', 'closing' (we sent CLOSE and wait), 'closed' (done or failed). */
 export type ReadyState = 'open' | 'closing' | 'closed';
+
+const READY_STATE = { CONNECTING: 'open', OPEN: 'open', CLOSING: 'closing', CLOSED: 'closed' } as const;
 
 /** Tuning and negotiated state for one connection. */
 export interface ProtocolOptions {
@@ -106,11 +113,12 @@ export type ProtocolEvent = TextMessageEvent | BinaryMessageEvent | PingEvent | 
 
 const EMPTY = Buffer.alloc(0);
 
+/** Why reading ended when TCP closed first; never sent (1006 is local-only). */
+const EOF_REASON = 'connection closed without a close frame';
+
 function checkLimit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`bad argument '${name}' (expected a positive integer, got ${String(value)})`);
-  }
+  if (!Number.isSafeInteger(value) || value < 1) throw badArgument(name, `expected a positive integer, got ${String(value)}`);
   return value;
 }
 
@@ -118,12 +126,6 @@ function checkLimit(name: string, value: number | undefined, fallback: number): 
 export class WebSocketProtocol {
   /** Client or server. */
   readonly role: Role;
-  /** See ReadyState. */
-  readyState: ReadyState = 'open';
-  /** We queued our CLOSE frame (no more messages may be sent). */
-  closeSent = false;
-  /** The peer's CLOSE frame arrived. */
-  closeReceived = false;
   /** Largest message in bytes. */
   readonly maxMessageSize: number;
   /** Largest frame count per message. */
@@ -134,9 +136,14 @@ export class WebSocketProtocol {
   private readonly mask: boolean;
   /** Frames to write; null when none (an idle connection holds no array). */
   private outgoing: Buffer[] | null = null;
-  private finished = false;
-  private failed = false;
-  private eof = false;
+  private current: WebSocketState = 'OPEN';
+  /** Our CLOSE is queued: no more messages may be sent (also after a failure: it carried our code). */
+  private sentClose = false;
+  /** The peer's valid CLOSE arrived: reading ended cleanly. */
+  private receivedClose = false;
+  /** TCP delivered EOF: no more input will come. */
+  private inputEnded = false;
+  private violation: ProtocolError | null = null;
   // The message being received.
   private msgOpcode = 0;
   private msgCompressed = false;
@@ -148,9 +155,7 @@ export class WebSocketProtocol {
   private utf8: Utf8StreamValidator | null = null;
 
   constructor(role: Role, options: ProtocolOptions = {}) {
-    if (role !== 'client' && role !== 'server') {
-      throw new Error(`bad argument 'role' (expected 'client' or 'server', got ${String(role)})`);
-    }
+    if (role !== 'client' && role !== 'server') throw badArgument('role', `expected 'client' or 'server', got ${String(role)}`);
     this.role = role;
     this.maxMessageSize = checkLimit('maxMessageSize', options.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
     this.maxFragments = checkLimit('maxFragments', options.maxFragments, DEFAULT_MAX_FRAGMENTS);
@@ -170,29 +175,55 @@ export class WebSocketProtocol {
     });
   }
 
+  /** OPEN, CLOSING (our CLOSE queued, the reply awaited) or CLOSED (reading ended); never CONNECTING. */
+  get state(): WebSocketState {
+    return this.current;
+  }
+
+  /** `state` in lower case. */
+  get readyState(): ReadyState {
+    return READY_STATE[this.current];
+  }
+
+  /** We queued our CLOSE frame (no more messages may be sent). */
+  get closeSent(): boolean {
+    return this.sentClose;
+  }
+
+  /** The peer's CLOSE frame arrived. */
+  get closeReceived(): boolean {
+    return this.receivedClose;
+  }
+
+  /** The peer's violation that failed the connection, or null. */
+  get error(): ProtocolError | null {
+    return this.violation;
+  }
+
   /**
    * True once the TCP connection should be closed by this side: a server after the closing
    * handshake, either side after failing the connection or after the peer's EOF. A client that
    * finished a clean close should wait for the server's EOF (and close after a timeout).
    */
   get shouldCloseTransport(): boolean {
-    return this.readyState === 'closed' && (this.role === 'server' || this.failed || this.eof);
+    // Reading that ended without the peer's CLOSE ended by a failure or by EOF.
+    return this.current === 'CLOSED' && (this.role === 'server' || !this.receivedClose || this.inputEnded);
   }
 
   /** Feeds received bytes. The core owns `chunk` afterwards (masked payload is unmasked in place). */
   receive(chunk: Uint8Array): void {
-    if (this.finished || this.eof) return;
+    if (this.current === 'CLOSED' || this.inputEnded) return;
     this.parser.push(asBuffer(chunk));
   }
 
   /** The TCP connection delivered EOF; without a close handshake this ends in close 1006. */
   receiveEof(): void {
-    this.eof = true;
+    this.inputEnded = true;
   }
 
   /** The next event, or null when more input is needed (or the connection is over). */
   nextEvent(): ProtocolEvent | null {
-    if (this.finished) return null;
+    if (this.current === 'CLOSED') return null;
     const parser = this.parser;
     for (;;) {
       const status = parser.next();
@@ -202,10 +233,10 @@ export class WebSocketProtocol {
       } else if (status === PARSE_CONTROL) {
         event = this.onControl();
       } else if (status === PARSE_ERROR) {
-        event = this.fail(parser.errorCode, parser.errorMessage);
+        event = this.fail(parser.error as ProtocolError);
       } else if (status === PARSE_NEED_MORE) {
-        if (!this.eof) return null;
-        return this.finish({ type: 'close', code: CLOSE_ABNORMAL, reason: 'connection closed without a close frame', wasClean: false });
+        if (!this.inputEnded) return null;
+        return this.finish({ type: 'close', code: CLOSE_ABNORMAL, reason: EOF_REASON, wasClean: false });
       }
       if (event !== null) return event;
     }
@@ -234,17 +265,11 @@ export class WebSocketProtocol {
    */
   sendMessage(data: string | Uint8Array, opcode?: typeof TEXT | typeof BINARY): boolean {
     const isString = typeof data === 'string';
-    if (!isString && !(data instanceof Uint8Array)) {
-      throw new Error(`bad argument 'data' (expected a string or a Uint8Array, got ${typeof data})`);
-    }
+    if (!isString && !(data instanceof Uint8Array)) throw badArgument('data', `expected a string or a Uint8Array, got ${typeof data}`);
     const op = opcode ?? (isString ? TEXT : BINARY);
-    if (op !== TEXT && op !== BINARY) {
-      throw new Error(`bad argument 'opcode' (expected TEXT (1) or BINARY (2), got ${String(opcode)})`);
-    }
-    if (op === TEXT && !isString && !isUtf8(data)) {
-      throw new Error("bad argument 'data' (a TEXT message must be valid UTF-8)");
-    }
-    if (this.closeSent) return false;
+    if (op !== TEXT && op !== BINARY) throw badArgument('opcode', `expected TEXT (1) or BINARY (2), got ${String(opcode)}`);
+    if (op === TEXT && !isString && !isUtf8(data)) throw badArgument('data', 'a TEXT message must be valid UTF-8');
+    if (this.sentClose) return false;
     const deflate = this.deflate;
     if (deflate !== null) {
       const length = isString ? Buffer.byteLength(data) : data.length;
@@ -278,61 +303,62 @@ export class WebSocketProtocol {
    */
   sendClose(code?: number, reason?: string): boolean {
     checkCloseArguments(code, reason);
-    if (this.closeSent) return false;
+    if (this.sentClose) return false;
     this.queueClose(code ?? CLOSE_NORMAL, reason ?? '');
-    this.readyState = this.closeReceived ? 'closed' : 'closing';
+    if (this.current === 'OPEN') this.current = 'CLOSING';
     return true;
   }
 
   private sendControl(opcode: number, data: string | Uint8Array | undefined): boolean {
     let payload: Uint8Array | string = EMPTY;
     if (data !== undefined) {
-      if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-        throw new Error(`bad argument 'data' (expected a string or a Uint8Array, got ${typeof data})`);
-      }
+      if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw badArgument('data', `expected a string or a Uint8Array, got ${typeof data}`);
       const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-      if (length > 125) throw new Error(`bad argument 'data' (control payload is at most 125 bytes, got ${length})`);
+      if (length > 125) throw badArgument('data', `control payload is at most 125 bytes, got ${length}`);
       payload = data;
     }
-    if (this.closeSent) return false;
+    if (this.sentClose) return false;
     encodeFrame(opcode, payload, { fin: true, rsv1: false, mask: this.mask }, this.queue());
     return true;
   }
 
   private queueClose(code: number | null, reason: string): void {
-    this.closeSent = true;
+    this.sentClose = true;
     encodeFrame(CLOSE, encodeClosePayload(code, reason), { fin: true, rsv1: false, mask: this.mask }, this.queue());
   }
 
   /** Ends reading: no more events after this one. */
   private finish(event: CloseEvent): CloseEvent {
-    this.finished = true;
-    this.readyState = 'closed';
+    this.current = 'CLOSED';
     this.parser.stop();
     this.assembler?.reset();
     this.msgOpcode = 0;
     return event;
   }
 
-  /** Fails the connection (RFC 6455 7.1.7): queue our CLOSE with `code`, ignore further input. */
-  private fail(code: number, message: string): CloseEvent {
-    this.failed = true;
-    if (!this.closeSent) this.queueClose(code, message.length > 123 ? message.slice(0, 123) : message);
-    return this.finish({ type: 'close', code, reason: message, wasClean: false });
+  /**
+   * Fails the connection (RFC 6455 7.1.7) for a peer's violation: our CLOSE carries its close code and
+   * reason (cut to fit), the close event reports them, and further input is ignored.
+   */
+  private fail(error: ProtocolError): CloseEvent {
+    this.violation = error;
+    const { closeCode, reason } = error;
+    if (!this.sentClose) this.queueClose(closeCode, reason.length > MAX_CLOSE_REASON_BYTES ? reason.slice(0, MAX_CLOSE_REASON_BYTES) : reason);
+    return this.finish({ type: 'close', code: closeCode, reason, wasClean: false });
   }
 
   private onControl(): ProtocolEvent | null {
     const parser = this.parser;
     const payload = parser.payload;
     if (parser.opcode === PING) {
-      if (!this.closeSent) encodeFrame(PONG, payload, { fin: true, rsv1: false, mask: this.mask }, this.queue());
+      if (!this.sentClose) encodeFrame(PONG, payload, { fin: true, rsv1: false, mask: this.mask }, this.queue());
       return { type: 'ping', data: payload };
     }
     if (parser.opcode === PONG) return { type: 'pong', data: payload };
     const close = parseClosePayload(payload);
-    if (!close.ok) return this.fail(close.failCode, close.message);
-    this.closeReceived = true;
-    if (!this.closeSent) this.queueClose(close.code, close.reason); // echo code and reason, so both ends report the same
+    if (!close.ok) return this.fail(close.error);
+    this.receivedClose = true;
+    if (!this.sentClose) this.queueClose(close.code, close.reason); // echo code and reason, so both ends report the same
     return this.finish({ type: 'close', code: close.code ?? CLOSE_NO_STATUS, reason: close.reason, wasClean: true });
   }
 
@@ -342,9 +368,9 @@ export class WebSocketProtocol {
     if (parser.frameStart) {
       const opcode = parser.opcode;
       if (opcode === CONTINUATION) {
-        if (this.msgOpcode === 0) return this.fail(CLOSE_PROTOCOL_ERROR, 'continuation frame without a message to continue');
+        if (this.msgOpcode === 0) return this.fail(new ProtocolError('UNEXPECTED_CONTINUATION', 'continuation frame without a message to continue'));
       } else {
-        if (this.msgOpcode !== 0) return this.fail(CLOSE_PROTOCOL_ERROR, 'new data frame inside a fragmented message');
+        if (this.msgOpcode !== 0) return this.fail(new ProtocolError('INTERLEAVED_MESSAGE', 'new data frame inside a fragmented message'));
         this.msgOpcode = opcode;
         this.msgCompressed = parser.rsv1;
         this.msgSize = 0;
@@ -352,11 +378,11 @@ export class WebSocketProtocol {
         this.streamUtf8 = opcode === TEXT && !parser.rsv1;
       }
       if (++this.fragmentCount > this.maxFragments) {
-        return this.fail(CLOSE_MESSAGE_TOO_BIG, `message of more than ${this.maxFragments} frames`);
+        return this.fail(new ProtocolError('TOO_MANY_FRAGMENTS', `message of more than ${this.maxFragments} frames`));
       }
       this.msgSize += parser.payloadLength;
       if (this.msgSize > this.maxMessageSize) {
-        return this.fail(CLOSE_MESSAGE_TOO_BIG, `message over the limit of ${this.maxMessageSize} bytes`);
+        return this.fail(new ProtocolError('MESSAGE_TOO_BIG', `message over the limit of ${this.maxMessageSize} bytes`));
       }
       if (parser.frameEnd && parser.fin && (this.assembler === null || this.assembler.length === 0)) {
         // Whole message in one frame in one chunk: a view of the received bytes, no copy.
@@ -364,13 +390,13 @@ export class WebSocketProtocol {
       }
     }
     if (this.streamUtf8 && !(this.utf8 ??= new Utf8StreamValidator()).push(piece)) {
-      return this.fail(CLOSE_INVALID_PAYLOAD, 'invalid UTF-8 in text message');
+      return this.fail(new ProtocolError('INVALID_UTF8', 'invalid UTF-8 in text message'));
     }
     const assembler = (this.assembler ??= new MessageAssembler());
     assembler.append(piece);
     if (!(parser.frameEnd && parser.fin)) return null;
     if (this.streamUtf8 && !(this.utf8 as Utf8StreamValidator).end()) {
-      return this.fail(CLOSE_INVALID_PAYLOAD, 'text message ends inside a UTF-8 sequence');
+      return this.fail(new ProtocolError('INVALID_UTF8', 'text message ends inside a UTF-8 sequence'));
     }
     return this.completeMessage(assembler.finish(), this.streamUtf8);
   }
@@ -383,13 +409,13 @@ export class WebSocketProtocol {
     let data = payload;
     if (compressed && this.deflate !== null) {
       const inflated = this.deflate.decompress(payload);
-      if (inflated === null) return this.fail(this.deflate.failCode, this.deflate.failMessage);
+      if (inflated === null) return this.fail(this.deflate.error as ProtocolError);
       data = inflated;
     }
     if (opcode === TEXT) {
       if (utf8Checked) return { type: 'message', opcode: TEXT, data: data.toString('utf8') };
       const text = decodeUtf8(data);
-      if (text === null) return this.fail(CLOSE_INVALID_PAYLOAD, 'invalid UTF-8 in text message');
+      if (text === null) return this.fail(new ProtocolError('INVALID_UTF8', 'invalid UTF-8 in text message'));
       // A view of a received chunk that nothing writes into again (inflated output is not kept: zlib's).
       if (!compressed) rememberTextBytes(text, data);
       return { type: 'message', opcode: TEXT, data: text };
