@@ -1,24 +1,23 @@
 // Straight from the modules, not the barrel: through it every use of kernel, SUSPENDED... is a re-export getter call.
 import { completed, type Instruction, type Operation, type TaskGenerator } from '../scheduler/operation';
 import { gettime } from '../scheduler/clock';
-import { kernel, type CallbackEntry } from '../scheduler/kernel';
-import { type Task } from '../scheduler/task';
 import type { TcpSocket } from '../socket';
 import { argError } from '../util/args';
+import { CloseHandshake } from './close-handshake';
 // Direct module imports: through the './core' barrel every TEXT/BINARY read is a CommonJS re-export getter call.
 import { BINARY, TEXT } from './core/opcodes';
-import { WebSocketProtocol, type ProtocolEvent } from './core/protocol';
+import { CLOSE_ABNORMAL, CLOSE_NORMAL } from './core/close-codes';
 import { checkCloseArguments } from './core/close-payload';
+import { WebSocketProtocol, type ProtocolEvent, type WebSocketState } from './core/protocol';
 import { ReceiveOperation } from './receive-operation';
+
+export type { WebSocketState } from './core/protocol';
 
 /** A send that is complete: `yield*` gives a fresh `[true]` (one shared operation, no generator per message). */
 const SENT: Operation<WsSendResult> & Iterator<Instruction, WsSendResult, unknown> = {
   [Symbol.iterator]() { return SENT; },
   next() { return { value: [true], done: true }; },
 };
-
-/** lua-websockets' connection states. */
-export type WebSocketState = 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
 
 /** `[message, opcode]`, or `[null, null, was_clean, code, reason]` once the connection is closed. */
 export type WsReceiveResult = [string, typeof TEXT] | [Buffer, typeof BINARY] | [null, null, boolean, number, string];
@@ -36,22 +35,24 @@ export interface ConnectionOptions {
 }
 
 /**
+ * Where the socket is: none yet or dropped (CLOSED), being opened by a client (CONNECTING), or carrying the
+ * protocol (ATTACHED: the state is then the protocol core's).
+ */
+type Transport = 'CLOSED' | 'CONNECTING' | 'ATTACHED';
+
+/**
  * One open WebSocket: the operations of lua-websockets' clients and server connections, on a TcpSocket,
  * with the RFC 6455 work done by the sans-I/O WebSocketProtocol. Used by the copas client, the server's
- * connections and (inside its worker) the sync client.
+ * connections and (inside its worker) the sync client. The closing handshake is close-handshake.ts.
  */
 export class WebSocketConnection {
   /** @internal */
   protocolState: WebSocketProtocol | null = null;
   /** @internal */
   sock: TcpSocket | null = null;
-  /** CONNECTING, OPEN, CLOSING (our close sent) or CLOSED. */
-  state: WebSocketState = 'CLOSED';
-  private lastClose: [boolean, number, string] | null = null;
-  /** Tasks in close() while another task's receive() reads the reply: woken when CLOSED. */
-  private closeWaiters: Task[] | null = null;
-  private closeDeadline = Infinity;
-  private closeTimer: CallbackEntry | null = null;
+  /** @internal (CopasClient sets CONNECTING while it shakes hands) */
+  protected transport: Transport = 'CLOSED';
+  private handshake: CloseHandshake | null = null;
   private receiveOp: ReceiveOperation | null = null;
   /** Seconds any operation may wait; undefined = forever. */
   protected timeout: number | undefined;
@@ -68,9 +69,19 @@ export class WebSocketConnection {
   open(sock: TcpSocket, proto: WebSocketProtocol, head?: Buffer): void {
     this.sock = sock;
     this.protocolState = proto;
-    this.state = 'OPEN';
-    this.lastClose = null;
+    this.transport = 'ATTACHED';
+    this.handshake = null;
     if (head !== undefined && head.length > 0) proto.receive(head);
+  }
+
+  /**
+   * CONNECTING, OPEN, CLOSING (our close sent, or the handshake done and the socket not yet closed) or
+   * CLOSED: a view of the protocol core's state while a socket is attached.
+   */
+  get state(): WebSocketState {
+    if (this.transport !== 'ATTACHED') return this.transport;
+    const state = (this.protocolState as WebSocketProtocol).state;
+    return state === 'CLOSED' ? 'CLOSING' : state;
   }
 
   /** True while our close is sent and the peer's reply is awaited (lua-websockets' is_closing). */
@@ -87,7 +98,7 @@ export class WebSocketConnection {
    * TS:  `const [message, opcode, was_clean, code, reason] = yield* ws.receive()`
    */
   receive(): Operation<WsReceiveResult> {
-    if (this.protocolState === null || (this.state !== 'OPEN' && this.state !== 'CLOSING')) return completed<WsReceiveResult>([null, null, false, 1006, 'wrong state']);
+    if (this.protocolState === null || (this.state !== 'OPEN' && this.state !== 'CLOSING')) return completed<WsReceiveResult>([null, null, false, CLOSE_ABNORMAL, 'wrong state']);
     const deadline = this.timeout === undefined ? undefined : gettime() + this.timeout;
     return (this.receiveOp ??= new ReceiveOperation(this)).start(deadline);
   }
@@ -114,8 +125,8 @@ export class WebSocketConnection {
 
   /** @internal (ReceiveOperation) a receive ran out of time: the connection stays open unless our close went unanswered. */
   receiveTimedOut(): WsReceiveResult {
-    if (this.state === 'CLOSING' && this.closeDeadline <= gettime()) this.drop();
-    return [null, null, false, 1006, 'timeout'];
+    if (this.state === 'CLOSING' && this.handshake?.expired === true) this.drop();
+    return [null, null, false, CLOSE_ABNORMAL, 'timeout'];
   }
 
   /**
@@ -134,7 +145,7 @@ export class WebSocketConnection {
     }
     const proto = this.protocolState;
     const sock = this.sock;
-    if (proto === null || sock === null || this.state !== 'OPEN') return completed<WsSendResult>([null, false, 1006, 'wrong state']);
+    if (proto === null || sock === null || this.state !== 'OPEN') return completed<WsSendResult>([null, false, CLOSE_ABNORMAL, 'wrong state']);
     const op = opcode ?? TEXT;
     const data = op === BINARY && typeof message === 'string' ? Buffer.from(message) : message; // a BINARY string goes as its UTF-8 bytes
     proto.sendMessage(data, op);
@@ -148,8 +159,8 @@ export class WebSocketConnection {
     const err = w === 'drain' ? yield* sock.waitDrain() : w;
     if (err !== null) {
       this.drop();
-      this.lastClose = [false, 1006, err];
-      return [null, false, 1006, err];
+      this.closeHandshake().outcome = [false, CLOSE_ABNORMAL, err];
+      return [null, false, CLOSE_ABNORMAL, err];
     }
     return [true];
   }
@@ -161,12 +172,12 @@ export class WebSocketConnection {
   *ping(data?: string | Uint8Array): TaskGenerator<WsSendResult> {
     const proto = this.protocolState;
     const sock = this.sock;
-    if (proto === null || sock === null || this.state !== 'OPEN') return [null, false, 1006, 'wrong state'];
+    if (proto === null || sock === null || this.state !== 'OPEN') return [null, false, CLOSE_ABNORMAL, 'wrong state'];
     proto.sendPing(data);
     const err = yield* sock.writeBuffers(proto.takeOutgoing());
     if (err !== null) {
       this.drop();
-      return [null, false, 1006, err];
+      return [null, false, CLOSE_ABNORMAL, err];
     }
     return [true];
   }
@@ -178,40 +189,10 @@ export class WebSocketConnection {
    * Lua: `local was_clean, code, reason = ws:close(4001, 'lost interest')`
    * TS:  `const [was_clean, code, reason] = yield* ws.close(4001, 'lost interest')`
    */
-  *close(code = 1000, reason = ''): TaskGenerator<WsCloseResult> {
+  *close(code: number = CLOSE_NORMAL, reason = ''): TaskGenerator<WsCloseResult> {
     checkCloseArguments(code, reason);
-    const proto = this.protocolState;
-    const sock = this.sock;
-    if (proto === null || sock === null || this.state !== 'OPEN') return [false, 1006, 'wrong state'];
-    this.startClose(proto, code, reason);
-    const err = yield* sock.writeBuffers(proto.takeOutgoing());
-    if (err !== null) {
-      this.drop();
-      return [false, 1006, err];
-    }
-    if (sock.hasReader) {
-      // another task is in receive(): it will see the reply; wait for the connection to reach CLOSED
-      this.dropAtCloseDeadline();
-      const task = kernel.currentOrThrow('close');
-      (this.closeWaiters ??= []).push(task);
-      try {
-        while ((this.state as WebSocketState) !== 'CLOSED') yield* kernel.wait(undefined, true);
-      } finally {
-        const at = this.closeWaiters?.indexOf(task) ?? -1;
-        if (at >= 0) this.closeWaiters?.splice(at, 1);
-      }
-      return this.lastClose ?? [false, 1006, 'closed'];
-    }
-    for (;;) {
-      const ev = yield* this.nextEvent(proto, undefined);
-      if (ev === 'timeout') {
-        this.drop();
-        this.lastClose = [false, 1006, 'timeout'];
-        return [false, 1006, 'timeout'];
-      }
-      if (ev.type === 'close') return yield* this.finishClose(ev.wasClean, ev.code, ev.reason);
-      // messages that arrive after our close are dropped, as RFC 6455 allows
-    }
+    if (this.state !== 'OPEN') return [false, CLOSE_ABNORMAL, 'wrong state'];
+    return yield* this.closeHandshake().close(code, reason);
   }
 
   /**
@@ -219,58 +200,23 @@ export class WebSocketConnection {
    * queues a CLOSE and lets a small task finish the handshake.
    */
   closeInBackground(code: number, reason = ''): void {
-    const proto = this.protocolState;
-    const sock = this.sock;
-    if (this.state !== 'OPEN' || proto === null || sock === null) return;
-    if (sock.hasReader) {
-      // the handler is in receive(): it reads the reply (or times out at closeDeadline)
-      this.startClose(proto, code, reason);
-      sock.writeNow(proto.takeOutgoing());
-      this.dropAtCloseDeadline();
-      return;
-    }
-    kernel.spawn('websocket close', function* (self: WebSocketConnection) { yield* self.close(code, reason); }, [this]);
+    if (this.state === 'OPEN') this.closeHandshake().inBackground(code, reason);
   }
 
-  /**
-   * The reader in receive() started its read before our close, without the close deadline: a timer drops
-   * the connection at closeDeadline (waking that read with 'closed'), else a peer that never answers our
-   * close would hold the connection, and the loop, forever.
-   */
-  private dropAtCloseDeadline(): void {
-    if (this.closeTimer !== null) return;
-    const entry: CallbackEntry = { deadline: 0, seq: 0, index: -1, fire: () => {
-      this.closeTimer = null;
-      if (this.state === 'CLOSING') this.drop();
-    } };
-    this.closeTimer = entry;
-    kernel.addCallbackTimer(entry, Math.max(0, this.closeDeadline - gettime()));
+  /** @internal (ReceiveOperation) the close event came: ends the handshake (see CloseHandshake.finish). */
+  finishClose(wasClean: boolean, code: number, reason: string): TaskGenerator<WsCloseResult> {
+    return this.closeHandshake().finish(wasClean, code, reason);
   }
 
-  private startClose(proto: WebSocketProtocol, code: number, reason: string): void {
-    proto.sendClose(code, reason);
-    this.state = 'CLOSING';
-    this.closeDeadline = gettime() + this.closeTimeout;
-  }
-
-  /**
-   * The next protocol event, reading as needed; 'timeout' when the deadline (or, once our close is sent,
-   * the close deadline) passes first.
-   */
-  private *nextEvent(proto: WebSocketProtocol, deadline: number | undefined): TaskGenerator<ProtocolEvent | 'timeout'> {
-    const sock = this.sock as TcpSocket;
-    for (;;) {
-      const ev = this.pollEvent(proto);
-      if (ev !== null) return ev;
-      const err = yield* sock.waitInput(this.readUntil(deadline));
-      if (err === 'timeout') return 'timeout';
-      if (err !== null) proto.receiveEof();
-    }
+  /** This connection's closing handshake, made when it first closes; only while a socket is attached. */
+  private closeHandshake(): CloseHandshake {
+    return (this.handshake ??= new CloseHandshake(this, this.sock as TcpSocket, this.protocolState as WebSocketProtocol, this.closeTimeout));
   }
 
   /** A read's deadline: the caller's, or the close deadline once our close is sent, whichever comes first. */
   private readUntil(deadline: number | undefined): number | undefined {
-    return this.state === 'CLOSING' && (deadline === undefined || this.closeDeadline < deadline) ? this.closeDeadline : deadline;
+    const handshake = this.handshake;
+    return handshake !== null && this.state === 'CLOSING' ? handshake.readUntil(deadline) : deadline;
   }
 
   /** The next event from what is already received, without waiting; null when more input is needed. */
@@ -286,23 +232,6 @@ export class WebSocketConnection {
     }
   }
 
-  /** After the close event: a client waits (bounded) for the server's TCP close; both close the socket. */
-  /** @internal */
-  *finishClose(wasClean: boolean, code: number, reason: string): TaskGenerator<WsCloseResult> {
-    const sock = this.sock as TcpSocket;
-    const proto = this.protocolState as WebSocketProtocol;
-    if (proto.role === 'client' && !proto.shouldCloseTransport) {
-      const deadline = gettime() + this.closeTimeout;
-      for (;;) {
-        const r = yield* sock.readChunk(Math.max(0, deadline - gettime()));
-        if (typeof r === 'string') break; // EOF, error or timeout: close it ourselves
-      }
-    }
-    this.lastClose = [wasClean, code, reason];
-    this.drop();
-    return [wasClean, code, reason];
-  }
-
   /** Called once when the connection reaches CLOSED, before its socket closes (a server connection leaves its group). */
   protected closed(): void { /* nothing for clients */ }
 
@@ -312,17 +241,12 @@ export class WebSocketConnection {
     this.drop();
   }
 
-  /** Closes the socket and marks the connection CLOSED. */
-  private drop(): void {
-    const wasOpen = this.state !== 'CLOSED';
-    this.state = 'CLOSED';
-    if (this.closeTimer !== null) { kernel.cancelCallbackTimer(this.closeTimer); this.closeTimer = null; }
+  /** @internal Closes the socket and marks the connection CLOSED. */
+  drop(): void {
+    const wasOpen = this.transport !== 'CLOSED';
+    this.transport = 'CLOSED';
     if (wasOpen) this.closed(); // before the socket closes: a subclass may still read from it
     this.sock?.close();
-    const waiters = this.closeWaiters;
-    if (waiters !== null) {
-      this.closeWaiters = null;
-      for (const w of waiters) kernel.resume(w);
-    }
+    this.handshake?.ended();
   }
 }

@@ -3,6 +3,7 @@ import { kernel } from '../scheduler/kernel';
 import { SUSPENDED, TIMED_OUT, type Instruction, type Operation } from '../scheduler/operation';
 import { type Task } from '../scheduler/task';
 import type { WebSocketConnection, WsCloseResult, WsReceiveResult } from './connection';
+import { CLOSE_ABNORMAL } from './core/close-codes';
 import { BINARY, TEXT } from './core/opcodes';
 
 /**
@@ -55,7 +56,7 @@ export class ReceiveOperation implements Operation<WsReceiveResult>, Iterator<In
         }
         // The stream ended and parkReader fed the EOF: the next poll reports the close (a guard against a
         // protocol that has nothing more to say).
-        if (ended) return this.done([null, null, false, 1006, 'closed']);
+        if (ended) return this.done([null, null, false, CLOSE_ABNORMAL, 'closed']);
         ended = true;
         continue;
       }
@@ -115,4 +116,4 @@ export class ReceiveOperation implements Operation<WsReceiveResult>, Iterator<In
   }
 }
 
-const RESULT: IteratorReturnResult<WsReceiveResult> = { value: [null, null, false, 1006, 'closed'], done: true };
+const RESULT: IteratorReturnResult<WsReceiveResult> = { value: [null, null, false, CLOSE_ABNORMAL, 'closed'], done: true };

@@ -7,6 +7,7 @@ import {
   createClientHandshake,
   createDeflateOffer,
   validateServerResponse,
+  HANDSHAKE_FAILED,
   PERMESSAGE_DEFLATE,
   type DeflateOptions,
 } from '../core';
@@ -80,7 +81,7 @@ export class CopasClient extends WebSocketConnection {
       url: parsed, protocols, headers: this.options.headers,
       extensionOffer: deflate === null ? undefined : createDeflateOffer(deflate),
     });
-    this.state = 'CONNECTING';
+    this.transport = 'CONNECTING';
     const sock = luasocket.tcp();
     if (this.timeout !== undefined) sock.settimeout(this.timeout);
     if (parsed.protocol === 'wss:') sock.tlsParams = { mode: 'client', verify: 'peer', servername: parsed.hostname, ...this.options.tls };
@@ -88,12 +89,12 @@ export class CopasClient extends WebSocketConnection {
     const port = parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'wss:' ? 443 : 80;
     const [ok, err] = yield* sock.connect(host, port);
     if (ok === null) {
-      this.state = 'CLOSED';
+      this.transport = 'CLOSED';
       return [null, err];
     }
     const fail = (e: string, headers?: Record<string, string>): WsConnectResult => {
       sock.close();
-      this.state = 'CLOSED';
+      this.transport = 'CLOSED';
       return headers === undefined ? [null, e] : [null, e, headers];
     };
     const [sent, sendErr] = yield* sock.send(request);
@@ -102,12 +103,12 @@ export class CopasClient extends WebSocketConnection {
     const deadline = this.timeout === undefined ? undefined : gettime() + this.timeout;
     for (;;) {
       const parsedHead = parseResponseHead(head);
-      if (typeof parsedHead === 'string') return fail(`Websocket Handshake failed: ${parsedHead}`);
+      if (typeof parsedHead === 'string') return fail(HANDSHAKE_FAILED + parsedHead);
       if (parsedHead !== null) {
         const check = validateServerResponse(parsedHead.status, parsedHead.headers, key, protocols, deflate === null ? [] : [PERMESSAGE_DEFLATE]);
         if (!check.ok) return fail(check.error, parsedHead.headers);
         const agreed = acceptDeflateResponse(deflate ?? {}, check.extensions);
-        if (!agreed.ok) return fail(`Websocket Handshake failed: ${agreed.error}`, parsedHead.headers);
+        if (!agreed.ok) return fail(HANDSHAKE_FAILED + agreed.error, parsedHead.headers);
         const proto = new WebSocketProtocol('client', {
           maxMessageSize: this.options.maxMessageSize, deflate: agreed.params, deflateOptions: deflate ?? undefined,
         });

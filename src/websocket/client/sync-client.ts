@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { kernel } from '../../scheduler';
 import { argError } from '../../util/args';
-import { BINARY, TEXT, checkCloseArguments } from '../core';
+import { BINARY, CLOSE_ABNORMAL, CLOSE_NORMAL, TEXT, checkCloseArguments } from '../core';
 import type { WebSocketState, WsCloseResult, WsReceiveResult, WsSendResult } from '../connection';
 import { checkClientOptions, type ClientOptions, type WsConnectResult } from './copas-client';
 import { DEAD, READY, SEQ, SyncChannel, type SyncReply, type SyncRequest } from './sync-channel';
@@ -219,7 +219,7 @@ export class SyncClient {
   receive(): WsReceiveResult {
     notInTask('receive');
     const r = this.call('receive', [], this.timeout + 2 * this.closeTimeout);
-    return (r ?? [null, null, false, 1006, 'closed']) as WsReceiveResult;
+    return (r ?? [null, null, false, CLOSE_ABNORMAL, 'closed']) as WsReceiveResult;
   }
 
   /** Sends a message (default TEXT): `[true]` or `[null, was_clean, code, reason]`. */
@@ -232,22 +232,22 @@ export class SyncClient {
       throw argError('send', 'opcode', 'websocket.TEXT (1) or websocket.BINARY (2)', opcode);
     }
     const r = this.call('send', [message, opcode], this.timeout);
-    return (r ?? [null, false, 1006, 'closed']) as WsSendResult;
+    return (r ?? [null, false, CLOSE_ABNORMAL, 'closed']) as WsSendResult;
   }
 
   /** Sends a PING (payload up to 125 bytes); the PONG is consumed by receive. Returns like send. */
   ping(data?: string | Uint8Array): WsSendResult {
     notInTask('ping');
     const r = this.call('ping', [data], this.timeout);
-    return (r ?? [null, false, 1006, 'closed']) as WsSendResult;
+    return (r ?? [null, false, CLOSE_ABNORMAL, 'closed']) as WsSendResult;
   }
 
   /** Starts the closing handshake and waits for the reply: `[was_clean, code, reason]`. */
-  close(code = 1000, reason = ''): WsCloseResult {
+  close(code: number = CLOSE_NORMAL, reason = ''): WsCloseResult {
     notInTask('close');
     checkCloseArguments(code, reason);
     const r = this.call('close', [code, reason], this.timeout + 2 * this.closeTimeout);
-    return (r ?? [false, 1006, 'closed']) as WsCloseResult;
+    return (r ?? [false, CLOSE_ABNORMAL, 'closed']) as WsCloseResult;
   }
 
   private call(op: SyncRequest['op'], args: unknown[], bound: number): unknown[] | null {

@@ -83,8 +83,7 @@ function serveSyncClients(data: WorkerData): void {
         clients.delete(req.client);
         broken.delete(req.client);
       }
-      if (c !== undefined && c.sock !== null) c.sock.close();
-      if (c !== undefined) c.state = 'CLOSED';
+      c?.drop();
       return;
     }
     if (req.op === 'test-stall') {

@@ -11,6 +11,7 @@ import { handlerTaskName, TcpSocket } from '../../socket/tcp-socket';
 import type { TlsParams } from '../../socket/tls-params';
 import { toNodeTls } from '../../socket/tls-params';
 import { argError, checkFunction, checkGeneratorFunction, checkInteger, checkOptions, checkString } from '../../util/args';
+import { CLOSE_GOING_AWAY, CLOSE_INTERNAL_ERROR, CLOSE_NORMAL } from '../core/close-codes';
 import { negotiateDeflate, type DeflateOptions } from '../core/deflate-negotiation';
 import { buildHttpError, buildServerResponse, validateUpgradeRequest } from '../core/handshake';
 import { WebSocketProtocol } from '../core/protocol';
@@ -184,7 +185,7 @@ export class WebSocketServer {
     this.httpServer.off('upgrade', this.onUpgrade);
     if (!this.mounted) this.httpServer.close();
     kernel.release();
-    if (!keep_clients) for (const c of this.clients) c.closeInBackground(1001);
+    if (!keep_clients) for (const c of this.clients) c.closeInBackground(CLOSE_GOING_AWAY);
   }
 }
 
@@ -199,7 +200,7 @@ function refuse(socket: net.Socket, answer: string): void {
 /** A handler that returns leaves nothing behind: its connection is closed (1000; 1011 if it failed). */
 function handlerEnded(task: Task): void {
   const failed = task.results !== null && task.results[0] === false && !task.cancelled;
-  (task.data as ServerConnection).closeInBackground(failed ? 1011 : task.cancelled ? 1001 : 1000);
+  (task.data as ServerConnection).closeInBackground(failed ? CLOSE_INTERNAL_ERROR : task.cancelled ? CLOSE_GOING_AWAY : CLOSE_NORMAL);
 }
 
 function tlsOptions(t: TlsParams | https.ServerOptions): https.ServerOptions {
