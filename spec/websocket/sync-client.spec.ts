@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copas, websocket, type ClientOptions } from '../../src';
-import { syncClientInternals } from '../../src/websocket/client/sync-client';
+import { syncClientInternals } from '../support/sync-faults';
 import {
   closedPort, normConnect, runCopas, runSync, startServers, stopServers, thrown,
   type Scenario, type ServerPorts,

@@ -26,6 +26,7 @@ try {
     require(workerData.tsNode).register({ transpileOnly: true, projectSearchDir: workerData.dir });
   }
   require(workerData.file);
+  for (const extra of workerData.extras) require(extra);
 } catch (err) {
   const signal = new Int32Array(workerData.sab);
   try { workerData.port.postMessage({ id: -1, error: { name: err && err.name, message: String(err && err.message || err), stack: err && err.stack } }); } catch (e) {}
@@ -34,6 +35,12 @@ try {
   Atomics.notify(signal, ${SEQ});
 }
 `;
+
+/**
+ * @internal Modules (absolute paths) that each new worker loads after its own, for specs that act inside
+ * the worker (spec/support/sync-faults.ts). Empty unless a spec adds one.
+ */
+export const workerExtras: string[] = [];
 
 /**
  * The worker shared by every sync client of this thread: each client is one CopasClient in it, each call one
@@ -73,6 +80,7 @@ class SyncHost {
         file,
         dir: __dirname,
         tsNode,
+        extras: [...workerExtras],
       },
       transferList: [port2],
     });
@@ -262,27 +270,4 @@ export class SyncClient {
     if (reply.error !== undefined) rethrow(reply);
     return reply.result as unknown[];
   }
-}
-
-/**
- * @internal For specs: the worker of a sync client and a way to make it stall (busy, no reply) or crash,
- * then wait for a reply as a call would. Not part of the API.
- */
-export function syncClientInternals(client: SyncClient): {
-  worker: Worker;
-  stallThenReceive(seconds: number): WsReceiveResult;
-  crashThenReceive(): WsReceiveResult;
-} {
-  const c = client as unknown as { host: SyncHost; id: number; receive(): WsReceiveResult };
-  return {
-    worker: c.host.worker,
-    stallThenReceive(seconds) {
-      c.host.channel.request({ id: 0, op: 'test-stall', client: c.id, args: [seconds] });
-      return c.receive();
-    },
-    crashThenReceive() {
-      c.host.channel.request({ id: 0, op: 'test-crash', client: c.id, args: [] });
-      return c.receive();
-    },
-  };
 }

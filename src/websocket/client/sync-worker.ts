@@ -86,17 +86,6 @@ function serveSyncClients(data: WorkerData): void {
       c?.drop();
       return;
     }
-    if (req.op === 'test-stall') {
-      // specs only: keep this thread busy (no reply), to show the caller's safety bound
-      const until = Date.now() + (req.args[0] as number) * 1000;
-      while (Date.now() < until) { /* busy */ }
-      return;
-    }
-    if (req.op === 'test-crash') {
-      // specs only: an uncaught error in this thread while the caller waits
-      setImmediate(() => { throw new Error('sync worker crash (test)'); });
-      return;
-    }
     const client = clients.get(req.client);
     if (client === undefined) {
       errorReply(req.id, broken.get(req.client) ?? new Error('websocket.client.sync: this client was dropped'));
