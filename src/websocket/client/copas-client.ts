@@ -12,6 +12,7 @@ import {
   type DeflateOptions,
 } from '../core';
 import { WebSocketConnection, type ConnectionOptions } from '../connection';
+import { textFrames } from '../text-frames';
 import { parseResponseHead } from './response-head';
 
 /** Options of `websocket.client.copas(...)` and `websocket.client.sync(...)`. */
@@ -110,7 +111,7 @@ export class CopasClient extends WebSocketConnection {
         const agreed = acceptDeflateResponse(deflate ?? {}, check.extensions);
         if (!agreed.ok) return fail(HANDSHAKE_FAILED + agreed.error, parsedHead.headers);
         const proto = new WebSocketProtocol('client', {
-          maxMessageSize: this.options.maxMessageSize, deflate: agreed.params, deflateOptions: deflate ?? undefined,
+          maxMessageSize: this.options.maxMessageSize, deflate: agreed.params, deflateOptions: deflate ?? undefined, textFrames,
         });
         this.open(sock, proto, parsedHead.rest);
         return [true, check.protocol, parsedHead.headers];

@@ -8,7 +8,8 @@ export * from './close-payload';
 export { ProtocolError, badArgument, type ProtocolErrorCode } from './protocol-error';
 export { applyMask, packMask, xorMask } from './mask';
 export { writeMaskKey } from './mask-keys';
-export { encodeFrame, headerLength, rememberTextBytes } from './frame-encoder';
+export { defaultTextFrames, encodeFrame, headerLength, rememberTextBytes } from './frame-encoder';
+export { TextFrameCache } from './text-frame-cache';
 export type { FrameOptions } from './frame-encoder';
 export type { FrameParserOptions, ParseStatus } from './frame-parser';
 export {

@@ -27,12 +27,13 @@ import { decodeUtf8 } from './utf8-decode';
 import { CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_NO_STATUS, MAX_CLOSE_REASON_BYTES } from './close-codes';
 import { checkCloseArguments, encodeClosePayload, parseClosePayload } from './close-payload';
 import { DeflateOptions, DeflateParams, checkDeflateOptions } from './deflate-negotiation';
-import { encodeFrame, rememberTextBytes } from './frame-encoder';
+import { defaultTextFrames, encodeFrame } from './frame-encoder';
 import { FrameParser, PARSE_CONTROL, PARSE_DATA, PARSE_ERROR, PARSE_NEED_MORE } from './frame-parser';
 import { MessageAssembler } from './message-assembler';
 import { BINARY, CLOSE, CONTINUATION, PING, PONG, TEXT } from './opcodes';
 import { PerMessageDeflate } from './permessage-deflate';
 import { ProtocolError, badArgument } from './protocol-error';
+import type { TextFrameCache } from './text-frame-cache';
 import { Utf8StreamValidator } from './utf8-stream';
 
 /**
@@ -74,6 +75,11 @@ export interface ProtocolOptions {
   deflate?: DeflateParams | null;
   /** Codec tuning for permessage-deflate (threshold, level, memLevel). */
   deflateOptions?: DeflateOptions;
+  /**
+   * Small text frames shared with other connections (the front-ends pass src/websocket/text-frames.ts's);
+   * default: the encoder's own.
+   */
+  textFrames?: TextFrameCache;
 }
 
 /** A complete TEXT message, decoded. */
@@ -134,6 +140,7 @@ export class WebSocketProtocol {
   private readonly parser: FrameParser;
   private readonly deflate: PerMessageDeflate | null;
   private readonly mask: boolean;
+  private readonly texts: TextFrameCache;
   /** Frames to write; null when none (an idle connection holds no array). */
   private outgoing: Buffer[] | null = null;
   private current: WebSocketState = 'OPEN';
@@ -160,6 +167,7 @@ export class WebSocketProtocol {
     this.maxMessageSize = checkLimit('maxMessageSize', options.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE);
     this.maxFragments = checkLimit('maxFragments', options.maxFragments, DEFAULT_MAX_FRAGMENTS);
     this.mask = role === 'client';
+    this.texts = options.textFrames ?? defaultTextFrames;
     const deflate = options.deflate ?? null;
     if (deflate !== null) {
       const deflateOptions = options.deflateOptions ?? {};
@@ -275,11 +283,11 @@ export class WebSocketProtocol {
       const length = isString ? Buffer.byteLength(data) : data.length;
       if (deflate.shouldCompress(length)) {
         const plain = isString ? Buffer.from(data, 'utf8') : asBuffer(data);
-        encodeFrame(op, deflate.compress(plain), { fin: true, rsv1: true, mask: this.mask }, this.queue());
+        encodeFrame(op, deflate.compress(plain), { fin: true, rsv1: true, mask: this.mask }, this.queue(), this.texts);
         return true;
       }
     }
-    encodeFrame(op, data, { fin: true, rsv1: false, mask: this.mask }, this.queue());
+    encodeFrame(op, data, { fin: true, rsv1: false, mask: this.mask }, this.queue(), this.texts);
     return true;
   }
 
@@ -318,13 +326,13 @@ export class WebSocketProtocol {
       payload = data;
     }
     if (this.sentClose) return false;
-    encodeFrame(opcode, payload, { fin: true, rsv1: false, mask: this.mask }, this.queue());
+    encodeFrame(opcode, payload, { fin: true, rsv1: false, mask: this.mask }, this.queue(), this.texts);
     return true;
   }
 
   private queueClose(code: number | null, reason: string): void {
     this.sentClose = true;
-    encodeFrame(CLOSE, encodeClosePayload(code, reason), { fin: true, rsv1: false, mask: this.mask }, this.queue());
+    encodeFrame(CLOSE, encodeClosePayload(code, reason), { fin: true, rsv1: false, mask: this.mask }, this.queue(), this.texts);
   }
 
   /** Ends reading: no more events after this one. */
@@ -351,7 +359,7 @@ export class WebSocketProtocol {
     const parser = this.parser;
     const payload = parser.payload;
     if (parser.opcode === PING) {
-      if (!this.sentClose) encodeFrame(PONG, payload, { fin: true, rsv1: false, mask: this.mask }, this.queue());
+      if (!this.sentClose) encodeFrame(PONG, payload, { fin: true, rsv1: false, mask: this.mask }, this.queue(), this.texts);
       return { type: 'ping', data: payload };
     }
     if (parser.opcode === PONG) return { type: 'pong', data: payload };
@@ -417,7 +425,7 @@ export class WebSocketProtocol {
       const text = decodeUtf8(data);
       if (text === null) return this.fail(new ProtocolError('INVALID_UTF8', 'invalid UTF-8 in text message'));
       // A view of a received chunk that nothing writes into again (inflated output is not kept: zlib's).
-      if (!compressed) rememberTextBytes(text, data);
+      if (!compressed) this.texts.remember(text, data);
       return { type: 'message', opcode: TEXT, data: text };
     }
     return { type: 'message', opcode: BINARY, data };

@@ -15,6 +15,7 @@ import { CLOSE_GOING_AWAY, CLOSE_INTERNAL_ERROR, CLOSE_NORMAL } from '../core/cl
 import { negotiateDeflate, type DeflateOptions } from '../core/deflate-negotiation';
 import { buildHttpError, buildServerResponse, validateUpgradeRequest } from '../core/handshake';
 import { WebSocketProtocol } from '../core/protocol';
+import { textFrames } from '../text-frames';
 import { ServerConnection, type ClientGroup } from './server-connection';
 
 /** A protocol handler: a task body given the connection. */
@@ -153,7 +154,7 @@ export class WebSocketServer {
     const conn = new ServerConnection(req, chosen, group, { timeout: this.config.timeout, closeTimeout: this.config.closeTimeout });
     const proto = new WebSocketProtocol('server', {
       maxMessageSize: this.config.maxMessageSize, deflate: agreement === null ? null : agreement.params,
-      deflateOptions: deflateOptions ?? undefined,
+      deflateOptions: deflateOptions ?? undefined, textFrames,
     });
     const sock = TcpSocket.fromStream(socket); // it listens for errors from here on (none can come before)
     conn.open(sock, proto, head);
