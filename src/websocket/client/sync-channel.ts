@@ -75,11 +75,13 @@ const STATES: readonly WebSocketState[] = ['CONNECTING', 'OPEN', 'CLOSING', 'CLO
  * caller that slept is slow to call again, often the worker's wake-up for the next call: together about this
  * long here, so a poll that runs out costs CPU rather than time. It covers small calls and most 64 KiB echoes
  * in bench/sync-client.ts (0.03 ms misses most 16 B sends, 0.1 ms most 64 KiB ones).
+ */
+const REPLY_POLL_MS = 0.2;
+/**
  * How long the worker, idle after a reply, polls for the next call (ms): the caller's turn-around between two
  * calls, or its wake-up when it slept.
  */
-const POLL_MS = 0.2;
-const LINGER_MS = 0.1;
+const NEXT_CALL_POLL_MS = 0.1;
 
 /** The port message that only says "a request is in the slot". */
 const DOORBELL = null;
@@ -127,6 +129,10 @@ class PollPolicy {
   }
 }
 
+/**
+ * One end of the channel (the caller's or the worker's, over the same memory): the caller uses request,
+ * retract, takeReply and waitReply; the worker listen, reply and lookAgain.
+ */
 export class SyncChannel {
   readonly signal: Int32Array;
   private readonly mem: Buffer;
@@ -135,7 +141,7 @@ export class SyncChannel {
   /** Worker: REQ when it last served requests; whether it replied since; whether to poll for the next call. */
   private seenReq = 0;
   private repliedSince = false;
-  private readonly lingers = new PollPolicy();
+  private readonly nextCallPolls = new PollPolicy();
 
   constructor(readonly memory: SharedArrayBuffer, readonly port: MessagePort) {
     this.signal = new Int32Array(memory, 0, HEADER_BYTES / 4);
@@ -196,7 +202,7 @@ export class SyncChannel {
     const s = this.signal;
     const policy = this.polls[SLOT_OPS.indexOf(op)];
     if (policy?.due() === true) {
-      const came = pollFor(Math.min(ms, POLL_MS), () => Atomics.load(s, SEQ) !== seen);
+      const came = pollFor(Math.min(ms, REPLY_POLL_MS), () => Atomics.load(s, SEQ) !== seen);
       policy.record(came);
       if (came) return;
     }
@@ -240,8 +246,8 @@ export class SyncChannel {
    */
   lookAgain(handle: (req: SyncRequest) => void): void {
     const s = this.signal;
-    if (this.repliedSince && Atomics.load(s, REQ) === this.seenReq && this.lingers.due()) {
-      this.lingers.record(pollFor(LINGER_MS, () => Atomics.load(s, REQ) !== this.seenReq));
+    if (this.repliedSince && Atomics.load(s, REQ) === this.seenReq && this.nextCallPolls.due()) {
+      this.nextCallPolls.record(pollFor(NEXT_CALL_POLL_MS, () => Atomics.load(s, REQ) !== this.seenReq));
     }
     Atomics.store(s, LOOKING, 0);
     if (Atomics.load(s, REQ) !== this.seenReq) this.serve(handle);

@@ -51,8 +51,6 @@ class SyncHost {
   readonly channel: SyncChannel;
   readonly worker: Worker;
   dead = false;
-  /** The worker's last words, when it died. */
-  fatal: string | null = null;
   private nextId = 1;
   private nextClient = 1;
 
@@ -88,17 +86,16 @@ class SyncHost {
     this.worker.unref();
     port1.unref();
     // the caller is usually blocked when these fire; they only matter for later calls
-    this.worker.on('error', (err) => { this.markDead(err.stack ?? String(err)); });
-    this.worker.on('exit', () => { this.markDead('the worker thread exited'); });
+    this.worker.on('error', () => { this.markDead(); });
+    this.worker.on('exit', () => { this.markDead(); });
   }
 
   get usable(): boolean {
     return !this.dead && Atomics.load(this.channel.signal, DEAD) === 0;
   }
 
-  private markDead(why: string): void {
+  private markDead(): void {
     this.dead = true;
-    this.fatal ??= why;
   }
 
   newClient(options: ClientOptions): number {
@@ -124,8 +121,8 @@ class SyncHost {
       const seen = Atomics.load(signal, SEQ);
       const r = channel.takeReply(id);
       if (r?.id === id) return r;
-      if (r?.error !== undefined) this.markDead(r.error.stack ?? r.error.message); // its death notice
-      if (Atomics.load(signal, DEAD) !== 0) { this.markDead('the worker thread died'); return null; }
+      if (r?.error !== undefined) this.markDead(); // its death notice
+      if (Atomics.load(signal, DEAD) !== 0) { this.markDead(); return null; }
       if (booting && Atomics.load(signal, READY) !== 0) {
         booting = false;
         deadline = Math.min(deadline, performance.now() + bound * 1000);
