@@ -84,7 +84,7 @@ export class WebSocketConnection {
     return state === 'CLOSED' ? 'CLOSING' : state;
   }
 
-  /** True while our close is sent and the peer's reply is awaited (lua-websockets' is_closing). */
+  /** True while the connection is CLOSING (lua-websockets' is_closing): see `state`. */
   get is_closing(): boolean {
     return this.state === 'CLOSING';
   }
