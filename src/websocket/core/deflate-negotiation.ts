@@ -4,6 +4,7 @@
  * `permessage-deflate.ts`; this module only decides the parameters.
  */
 import { ParsedExtension, formatExtensions } from './header-lists';
+import { badArgument } from './protocol-error';
 
 /** The extension's registered name. */
 export const PERMESSAGE_DEFLATE = 'permessage-deflate';
@@ -49,7 +50,7 @@ const WINDOW_BITS = /^(?:[89]|1[0-5])$/;
 
 function checkWindowOption(name: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value >= 8 && value <= 15)) {
-    throw new Error(`bad argument '${name}' (expected an integer 8..15, got ${String(value)})`);
+    throw badArgument(name, `expected an integer 8..15, got ${String(value)}`);
   }
 }
 
@@ -58,7 +59,7 @@ export function checkDeflateOptions(options: DeflateOptions): void {
   checkWindowOption('serverMaxWindowBits', options.serverMaxWindowBits);
   checkWindowOption('clientMaxWindowBits', options.clientMaxWindowBits);
   if (options.threshold !== undefined && !(options.threshold >= 0)) {
-    throw new Error(`bad argument 'threshold' (expected a number >= 0, got ${String(options.threshold)})`);
+    throw badArgument('threshold', `expected a number >= 0, got ${String(options.threshold)}`);
   }
 }
 

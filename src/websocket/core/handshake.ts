@@ -5,6 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { badArgument } from './protocol-error';
 import { HeaderValue, ParsedExtension, hasToken, headerText, isToken, parseExtensions, parseTokenList } from './header-lists';
 
 /** Fixed GUID of RFC 6455 section 1.3, appended to the key before hashing. */
@@ -33,14 +34,14 @@ export function isValidKey(key: string): boolean {
 }
 
 function checkHeaderText(what: string, s: string): void {
-  if (/[\r\n\0]/.test(s)) throw new Error(`bad argument '${what}' (header text must not contain CR, LF or NUL)`);
+  if (/[\r\n\0]/.test(s)) throw badArgument(what, 'header text must not contain CR, LF or NUL');
 }
 
 function formatExtraHeaders(extra: ExtraHeaders | undefined): string {
   if (extra === undefined) return '';
   let out = '';
   for (const [name, value] of Object.entries(extra)) {
-    if (!isToken(name)) throw new Error(`bad argument 'headers' (invalid header name ${JSON.stringify(name)})`);
+    if (!isToken(name)) throw badArgument('headers', `invalid header name ${JSON.stringify(name)}`);
     const values = typeof value === 'object' ? value : [String(value)];
     for (const v of values) {
       checkHeaderText('headers', v);
@@ -74,12 +75,12 @@ export interface ClientHandshake {
 export function createClientHandshake(options: ClientHandshakeOptions): ClientHandshake {
   const { url, protocols } = options;
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new Error(`bad argument 'url' (expected ws:// or wss://, got ${url.protocol}//)`);
+    throw badArgument('url', `expected ws:// or wss://, got ${url.protocol}//`);
   }
   const seen = new Set<string>();
   for (const p of protocols) {
-    if (!isToken(p)) throw new Error(`bad argument 'protocols' (${JSON.stringify(p)} is not a token)`);
-    if (seen.has(p)) throw new Error(`bad argument 'protocols' (${JSON.stringify(p)} given twice)`);
+    if (!isToken(p)) throw badArgument('protocols', `${JSON.stringify(p)} is not a token`);
+    if (seen.has(p)) throw badArgument('protocols', `${JSON.stringify(p)} given twice`);
     seen.add(p);
   }
   const key = crypto.randomBytes(16).toString('base64');
@@ -208,7 +209,7 @@ export function buildServerResponse(
     'Connection: Upgrade\r\n' +
     `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n`;
   if (protocol !== null) {
-    if (!isToken(protocol)) throw new Error(`bad argument 'protocol' (${JSON.stringify(protocol)} is not a token)`);
+    if (!isToken(protocol)) throw badArgument('protocol', `${JSON.stringify(protocol)} is not a token`);
     out += `Sec-WebSocket-Protocol: ${protocol}\r\n`;
   }
   if (extensionsHeader !== null && extensionsHeader !== '') {
@@ -221,7 +222,7 @@ export function buildServerResponse(
 /** A plain HTTP refusal (text body, `Connection: close`) for a request that cannot upgrade. */
 export function buildHttpError(status: number, reason: string, extraHeaders?: ExtraHeaders): string {
   if (!Number.isInteger(status) || status < 100 || status > 599) {
-    throw new Error(`bad argument 'status' (expected an HTTP status code, got ${String(status)})`);
+    throw badArgument('status', `expected an HTTP status code, got ${String(status)}`);
   }
   const body = Buffer.from(reason, 'utf8');
   const text = STATUS_CODES[status] ?? 'Error';
