@@ -6,14 +6,11 @@
 export { copas, type Copas } from './copas';
 export { socket, TcpSocket, TcpServer, UdpSocket } from './socket';
 export type { SocketModule, ReceivePattern, ReceiveResult, SendResult, OkResult, TlsParams, SocketData, ConnectionHandler } from './socket';
-export type { Operation, TaskFunction, TaskGenerator, Task, TaskResult, TryResult, ErrorHandler } from './scheduler';
+export type { Operation, AwaitableOperation, Instruction, TaskFunction, TaskGenerator, Task, TaskResult, TryResult, ErrorHandler, CopasStatus } from './scheduler';
 export type { Timer, TimerOptions, TimerCallback } from './scheduler/timer';
 export type { Lock, LockGetResult } from './scheduler/lock';
 export type { Semaphore, Destroyed } from './scheduler/semaphore';
-export type { CopasStatus } from './scheduler/loop';
 export type { Queue, QueueOptions, QueueWorker } from './scheduler/queue';
 export type { Future } from './scheduler/future';
-export { websocket, WebSocketConnection, CopasClient, WebSocketServer, ServerConnection } from './websocket';
-export type { WebSocketModule, WebSocketState, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ServerConfig, WebSocketHandler, ConnectionOptions } from './websocket';
-export type { SyncClient } from './websocket/client/sync-client';
-export type { DeflateOptions } from './websocket/core/deflate-negotiation';
+export { websocket, WebSocketConnection, CopasClient, SyncClient, WebSocketServer, ServerConnection } from './websocket';
+export type { WebSocketModule, WebSocketState, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ConnectionOptions, DeflateOptions, ServerConfig, WebSocketHandler } from './websocket';

@@ -16,6 +16,7 @@ describe('bad input gets a clear error', () => {
   it('addthread refuses a plain function, an async function, and non-functions', () => {
     expect(() => copas.addthread((() => undefined) as never)).toThrow("copas.addthread: argument 'fn' must be a generator function (function* () { ... }), got a plain function (write function* instead of function)");
     expect(() => copas.addthread((async () => undefined) as never)).toThrow('an async function cannot be a task: write function* and use yield* copas.await(promise) where you awaited');
+    expect(() => copas.addthread((function* () { /* empty */ })() as never)).toThrow("copas.addthread: argument 'fn' must be a generator function (function* () { ... }), got a generator object: pass the function itself, not its call (copas.addthread(fn, ...args), not copas.addthread(fn(...args)))");
     expect(() => copas.addthread(42 as never)).toThrow("copas.addthread: argument 'fn' must be a generator function (function* () { ... }), got number 42");
     expect(() => copas.addnamedthread(1 as never, function* () { /* empty */ })).toThrow("copas.addnamedthread: argument 'name' must be a string, got number 1");
   });

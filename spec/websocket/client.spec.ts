@@ -91,12 +91,20 @@ describe('bad input', () => {
     })).rejects.toThrow(/'url'/);
   });
 
-  it('an unsupported scheme returns [null, "bad protocol"]', async () => {
+  it('an unsupported scheme returns [null, "bad protocol: ..."] saying what was expected', async () => {
     const r = await inTask(function* () {
       const client = websocket.client.copas();
-      return [yield* client.connect('http://127.0.0.1:1/'), client.state];
+      return [yield* client.connect('http://127.0.0.1:1/'), yield* client.connect('localhost:8080'), yield* client.connect('ftp://h/'), client.state];
     });
-    expect(r).toEqual([[null, 'bad protocol'], 'CLOSED']);
+    expect(r).toEqual([
+      [null, "bad protocol: expected a ws:// or wss:// URL, got 'http://127.0.0.1:1/' (write 'ws://127.0.0.1:1/')"],
+      [null, "bad protocol: expected a ws:// or wss:// URL, got 'localhost:8080' (write 'ws://localhost:8080')"],
+      [null, "bad protocol: expected a ws:// or wss:// URL, got 'ftp://h/'"],
+      'CLOSED']);
+  });
+
+  it('a URL without a scheme that does not parse says which form was expected', () => {
+    expect(() => websocket.client.copas().connect('127.0.0.1:8080')).toThrow('Invalid URL: 127.0.0.1:8080 (expected ws://host:port/path or wss://...)');
   });
 
   it('a protocol that is not a string or a list throws naming the argument', async () => {

@@ -116,7 +116,7 @@ describe('server', () => {
     const server = listen({ port: 0, interface: '127.0.0.1', protocols: { chat: function* (ws) {
       const [message] = yield* ws.receive();
       if (message === null) return;
-      const sendOf = (c: ServerConnection) => { const s = c.send.bind(c); c.send = function* (m, op) { order.push(c === ws ? 'sender' : 'other'); return yield* s(m, op); }; };
+      const sendOf = (c: ServerConnection) => { const s = c.send.bind(c); c.send = (m, op) => { order.push(c === ws ? 'sender' : 'other'); return s(m, op); }; };
       for (const c of server.clients) sendOf(c);
       yield* ws.broadcast(message);
       yield* ws.receive();

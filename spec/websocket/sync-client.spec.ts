@@ -86,8 +86,8 @@ const scenarios: Array<[string, ClientOptions, Scenario, unknown[]?]> = [
     return r;
   }, [[null, 'connection refused'], 'CLOSED', [true, 'echo', ['connection', 'sec-websocket-accept', 'sec-websocket-protocol', 'upgrade']], [true, 1000, '']]],
   ['bad protocol scheme', { timeout: 5 }, function* (c, p) {
-    return [yield* c.connect(`http://127.0.0.1:${p.copas}`, 'echo'), yield* c.connect(`ftp://127.0.0.1:${p.copas}`), c.state];
-  }, [[null, 'bad protocol'], [null, 'bad protocol'], 'CLOSED']],
+    return [yield* c.connect('http://127.0.0.1:1/', 'echo'), yield* c.connect('ftp://127.0.0.1:1/'), c.state];
+  }, [[null, "bad protocol: expected a ws:// or wss:// URL, got 'http://127.0.0.1:1/' (write 'ws://127.0.0.1:1/')"], [null, "bad protocol: expected a ws:// or wss:// URL, got 'ftp://127.0.0.1:1/'"], 'CLOSED']],
   ['wrong state', { timeout: 5 }, function* (c, p) {
     const r = [yield* c.send('x'), yield* c.receive(), yield* c.close(), yield* c.ping()];
     yield* c.connect(url(p), 'echo');
@@ -213,6 +213,23 @@ describe('websocket.client.sync: bad use', () => {
     outside.close();
   });
 
+  it('refuses a server in its own thread (which it would block) at once, saying why', () => {
+    const server = websocket.server.copas.listen({ port: 0, interface: '127.0.0.1', protocols: { echo: function* () { /* never reached */ } } });
+    const client = websocket.client.sync({ timeout: 5 });
+    try {
+      const started = Date.now();
+      for (const host of ['127.0.0.1', 'localhost']) {
+        expect(() => client.connect(`ws://${host}:${server.port}`, 'echo'))
+          .toThrow(`connect: ws://${host}:${server.port} is served by a server in this same thread, and the sync client blocks this thread`);
+      }
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(client.connect(url(ports), 'echo')[0]).toBe(true); // another process's server is fine
+      client.close();
+    } finally {
+      server.close();
+    }
+  });
+
   it('bad arguments throw the copas client errors', () => {
     const cc = websocket.client.copas({ timeout: 5 });
     const sc = websocket.client.sync({ timeout: 5 });
@@ -225,17 +242,17 @@ describe('websocket.client.sync: bad use', () => {
       expect(b?.message).toBe(a?.message);
     };
     const any = (v: unknown): never => v as never;
-    same(() => cc.connect(any(42)).next(), () => sc.connect(any(42)));
-    same(() => cc.connect('not a url').next(), () => sc.connect('not a url'));
-    same(() => cc.connect('ws://127.0.0.1:1', any(7)).next(), () => sc.connect('ws://127.0.0.1:1', any(7)));
-    same(() => cc.connect('ws://127.0.0.1:1', any(['a', 1])).next(), () => sc.connect('ws://127.0.0.1:1', any(['a', 1])));
+    same(() => cc.connect(any(42)), () => sc.connect(any(42)));
+    same(() => cc.connect('not a url'), () => sc.connect('not a url'));
+    same(() => cc.connect('ws://127.0.0.1:1', any(7)), () => sc.connect('ws://127.0.0.1:1', any(7)));
+    same(() => cc.connect('ws://127.0.0.1:1', any(['a', 1])), () => sc.connect('ws://127.0.0.1:1', any(['a', 1])));
     same(() => cc.send(any(42)), () => sc.send(any(42)));
     same(() => cc.send(any({ a: 1 })), () => sc.send(any({ a: 1 })));
     same(() => cc.send('x', 8), () => sc.send('x', 8));
-    same(() => cc.close(999).next(), () => sc.close(999));
-    same(() => cc.close(any('1000')).next(), () => sc.close(any('1000')));
-    same(() => cc.close(1000, any(5)).next(), () => sc.close(1000, any(5)));
-    same(() => cc.close(1000, 'x'.repeat(200)).next(), () => sc.close(1000, 'x'.repeat(200)));
+    same(() => cc.close(999), () => sc.close(999));
+    same(() => cc.close(any('1000')), () => sc.close(any('1000')));
+    same(() => cc.close(1000, any(5)), () => sc.close(1000, any(5)));
+    same(() => cc.close(1000, 'x'.repeat(200)), () => sc.close(1000, 'x'.repeat(200)));
     for (const bad of [{ timeout: -1 }, { timeout: 'soon' }, { compression: 'yes' }, 'options', 5]) {
       const a = thrown(() => websocket.client.copas(any(bad)));
       const b = thrown(() => websocket.client.sync(any(bad)));

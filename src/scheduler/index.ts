@@ -7,4 +7,4 @@ export * from './sleep';
 export * from './threads';
 export * from './loop';
 export { timeout } from './timeout';
-export { awaitPromise, run } from './promise-bridge';
+export { awaitPromise, awaitable, run, type AwaitableOperation } from './promise-bridge';

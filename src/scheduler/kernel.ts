@@ -569,11 +569,13 @@ function misuseError(value: unknown): Error {
   if (value === SUSPEND) {
     return new Error('copas: the task suspended without registering a waker (internal misuse of SUSPEND)');
   }
+  // An operation first: some (client.connect, send, close) are also awaitable, and must not read as a Promise.
+  if (value !== null && typeof value === 'object'
+    && (typeof (value as { next?: unknown }).next === 'function' || typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function')) {
+    return new Error('copas: a task yielded an operation without `*`; write `yield* op` (for example `yield* copas.pause(1)`), not `yield op`');
+  }
   if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') {
     return new Error('copas: a task yielded a Promise; use `yield* copas.await(promise)` to wait for a Promise inside a task');
-  }
-  if (value !== null && typeof value === 'object' && typeof (value as { next?: unknown }).next === 'function') {
-    return new Error('copas: a task yielded an operation without `*`; write `yield* op` (for example `yield* copas.pause(1)`), not `yield op`');
   }
   return new Error(`copas: a task yielded ${describe(value)}; tasks may only yield* copas operations (write \`yield* copas.pause()\` to give the turn)`);
 }

@@ -7,14 +7,18 @@
 
 /**
  * What a task's generator yields to the scheduler. An object type (not a unique symbol) so that TypeScript
- * keeps it, rather than widening it to `symbol`, when it infers a user's `function*` type.
+ * keeps it, rather than widening it to `symbol`, when it infers a user's `function*` type. Its one property's
+ * name is advice, read in a compiler error: a task that writes `yield op` (no star) or yields a Promise fails
+ * to type-check with "Property 'write yield* op ...' is missing in type 'Operation<number>'".
  */
 export interface Instruction {
-  readonly copasInstruction: 'suspend';
+  readonly 'write yield* op (with the star), or yield* copas.await(promise) for a Promise': 'suspend';
 }
 
+const INSTRUCTION_BRAND: keyof Instruction = 'write yield* op (with the star), or yield* copas.await(promise) for a Promise';
+
 /** The token every blocking operation finally yields. Anything else reaching the scheduler is a user bug. */
-export const SUSPEND: Instruction = Object.freeze({ copasInstruction: 'suspend' as const });
+export const SUSPEND: Instruction = Object.freeze({ [INSTRUCTION_BRAND]: 'suspend' as const });
 
 /**
  * The iterator result that suspends: what a hand-written operation's next() returns to park its task (a
@@ -41,7 +45,13 @@ export type TaskFunction<A extends unknown[] = unknown[], T = unknown> = (...arg
 /** Returned (as the resume value) to a task whose timed wait ran out before anyone resumed it. */
 export const TIMED_OUT: unique symbol = Symbol('copas.timed_out');
 
-/** An operation that is already complete: `yield*` on it returns `value` at once (an early exit). */
-export function completed<T>(value: T): Operation<T> {
-  return { [Symbol.iterator]: () => ({ next: () => ({ value, done: true }) }) };
+/**
+ * An operation that is already complete: `yield*` on it returns `value` at once (an early exit); async code
+ * may `await` it too (see AwaitableOperation).
+ */
+export function completed<T>(value: T): Operation<T> & PromiseLike<T> {
+  return {
+    [Symbol.iterator]: () => ({ next: () => ({ value, done: true }) }),
+    then: (onfulfilled, onrejected) => Promise.resolve(value).then(onfulfilled, onrejected),
+  };
 }

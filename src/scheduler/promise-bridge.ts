@@ -1,5 +1,5 @@
 import { kernel } from './kernel';
-import type { TaskFunction, TaskGenerator } from './operation';
+import type { Operation, TaskFunction, TaskGenerator } from './operation';
 import { argError, checkGeneratorFunction } from '../util/args';
 
 /**
@@ -44,4 +44,28 @@ export function run<A extends unknown[], T>(fn: TaskFunction<A, T>, ...args: A):
   });
   if (!kernel.running) void kernel.loop();
   return result;
+}
+
+/**
+ * An operation that async code outside tasks may also `await`. Inside a task, `yield*` it as any operation;
+ * outside, `await` runs it as a task of its own (copas.run) and gives the same result.
+ *
+ * TS (no Lua twin): `const [ok, err] = await client.connect(url)` beside `const [ok, err] = yield* client.connect(url)`
+ */
+export interface AwaitableOperation<T> extends Operation<T>, PromiseLike<T> {}
+
+function* drive<T>(op: Operation<T>): TaskGenerator<T> {
+  return yield* op;
+}
+
+/** `op`, awaitable too: the first then() runs it as a task; later ones share that task's Promise. */
+export function awaitable<T>(op: Operation<T>): AwaitableOperation<T> {
+  let promise: Promise<T> | null = null;
+  return {
+    [Symbol.iterator]: () => op[Symbol.iterator](),
+    then(onfulfilled, onrejected) {
+      promise ??= run(drive<T>, op);
+      return promise.then(onfulfilled, onrejected);
+    },
+  };
 }

@@ -59,8 +59,18 @@ export function checkFunction(fn: string, name: string, value: unknown, optional
   if (typeof value !== 'function') throw argError(fn, name, 'a function', value);
 }
 
+/** What calling a generator function returns (also an operation's iterator): an object with next and Symbol.iterator. */
+function isGeneratorObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && typeof (value as { next?: unknown }).next === 'function'
+    && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+
 /** A generator function (`function* () {}`): what Lua's coroutine bodies become. */
 export function checkGeneratorFunction(fn: string, name: string, value: unknown): void {
+  if (isGeneratorObject(value)) {
+    throw new TypeError(`${fn}: argument '${name}' must be a generator function (function* () { ... }), got a generator object: `
+      + `pass the function itself, not its call (${fn}(fn, ...args), not ${fn}(fn(...args)))`);
+  }
   if (typeof value !== 'function') throw argError(fn, name, 'a generator function (function* () { ... })', value);
   const tag = (value as { constructor?: { name?: string } }).constructor?.name;
   if (tag !== 'GeneratorFunction') {

@@ -1,5 +1,6 @@
 // Straight from the modules, not the barrel: through it every use of kernel, SUSPENDED... is a re-export getter call.
 import { completed, type Instruction, type Operation, type TaskGenerator } from '../scheduler/operation';
+import { awaitable, run, type AwaitableOperation } from '../scheduler/promise-bridge';
 import { gettime } from '../scheduler/clock';
 import type { TcpSocket } from '../socket';
 import { argError } from '../util/args';
@@ -14,13 +15,23 @@ import { ReceiveOperation } from './receive-operation';
 export type { WebSocketState } from './core/protocol';
 
 /** A send that is complete: `yield*` gives a fresh `[true]` (one shared operation, no generator per message). */
-const SENT: Operation<WsSendResult> & Iterator<Instruction, WsSendResult, unknown> = {
+const SENT: AwaitableOperation<WsSendResult> & Iterator<Instruction, WsSendResult, unknown> = {
   [Symbol.iterator]() { return SENT; },
   next() { return { value: [true], done: true }; },
+  then(onfulfilled, onrejected) { return Promise.resolve<WsSendResult>([true]).then(onfulfilled, onrejected); },
 };
 
-/** `[message, opcode]`, or `[null, null, was_clean, code, reason]` once the connection is closed. */
-export type WsReceiveResult = [string, typeof TEXT] | [Buffer, typeof BINARY] | [null, null, boolean, number, string];
+function* receiveOnce(conn: WebSocketConnection): TaskGenerator<WsReceiveResult> {
+  return yield* conn.receive();
+}
+
+/** A received message: TEXT as a `string`, BINARY as a `Buffer`; testing the opcode narrows the message. */
+export type WsMessage = [string, typeof TEXT] | [Buffer, typeof BINARY];
+/**
+ * `[message, opcode]`, or `[null, null, was_clean, code, reason]` once the connection is closed (or a receive
+ * timed out): a union whose members tell themselves apart by `message === null` and by the opcode.
+ */
+export type WsReceiveResult = WsMessage | [null, null, boolean, number, string];
 /** `[true]`, or `[null, was_clean, code, reason]`. */
 export type WsSendResult = [true] | [null, boolean, number, string];
 /** `[was_clean, code, reason]`. */
@@ -130,13 +141,28 @@ export class WebSocketConnection {
   }
 
   /**
+   * The messages, for async code outside tasks: `for await (const [message, opcode] of client) { ... }`. The
+   * loop ends when the connection closes or a receive times out (`state` tells which); leaving it early
+   * keeps the connection open. Each message is one `receive()` run as a task. Inside a task, use
+   * `yield* ws.receive()`.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<WsMessage, void, undefined> {
+    for (;;) {
+      const r = await run(receiveOnce, this);
+      if (r[0] === null) return;
+      yield r;
+    }
+  }
+
+  /**
    * Sends a message (default TEXT). Returns `[true]`, or `[null, was_clean, code, reason]` when the
    * connection is not open ('wrong state') or the write failed.
    *
    * Lua: `local ok, was_clean, code, reason = ws:send('hello', websocket.TEXT)`
    * TS:  `const [ok, was_clean, code, reason] = yield* ws.send('hello', websocket.TEXT)`
+   * Outside a task: `const [ok] = await client.send('hello')`.
    */
-  send(message: string | Uint8Array, opcode?: number): Operation<WsSendResult> {
+  send(message: string | Uint8Array, opcode?: number): AwaitableOperation<WsSendResult> {
     if (typeof message !== 'string' && !(message instanceof Uint8Array)) {
       throw argError('send', 'message', 'a string or a Buffer', message);
     }
@@ -151,7 +177,7 @@ export class WebSocketConnection {
     proto.sendMessage(data, op);
     const w = sock.write(proto.takeOutgoing());
     // The usual case, Node took the bytes: no generator, nothing to wait for.
-    return w === null ? SENT : this.sendWait(sock, w);
+    return w === null ? SENT : awaitable(this.sendWait(sock, w));
   }
 
   /** The rest of a send whose bytes are queued over Node's mark (wait for 'drain') or that found the socket closed. */
@@ -188,9 +214,14 @@ export class WebSocketConnection {
    *
    * Lua: `local was_clean, code, reason = ws:close(4001, 'lost interest')`
    * TS:  `const [was_clean, code, reason] = yield* ws.close(4001, 'lost interest')`
+   * Outside a task: `const [was_clean] = await client.close()`.
    */
-  *close(code: number = CLOSE_NORMAL, reason = ''): TaskGenerator<WsCloseResult> {
+  close(code: number = CLOSE_NORMAL, reason = ''): AwaitableOperation<WsCloseResult> {
     checkCloseArguments(code, reason);
+    return awaitable(this.closeSteps(code, reason));
+  }
+
+  private *closeSteps(code: number, reason: string): TaskGenerator<WsCloseResult> {
     if (this.state !== 'OPEN') return [false, CLOSE_ABNORMAL, 'wrong state'];
     return yield* this.closeHandshake().close(code, reason);
   }

@@ -2,5 +2,7 @@
 export { websocket, type WebSocketModule } from './websocket-api';
 export { WebSocketConnection, type WebSocketState, type WsReceiveResult, type WsSendResult, type WsCloseResult, type ConnectionOptions } from './connection';
 export { CopasClient, type ClientOptions, type WsConnectResult } from './client/copas-client';
+export { SyncClient } from './client/sync-client';
+export type { DeflateOptions } from './core';
 export { WebSocketServer, listen, type ServerConfig, type WebSocketHandler } from './server/copas-server';
 export { ServerConnection } from './server/server-connection';

@@ -1,4 +1,4 @@
-import { gettime, type TaskGenerator } from '../../scheduler';
+import { awaitable, gettime, type AwaitableOperation, type TaskGenerator } from '../../scheduler';
 import { socket as luasocket, type TlsParams } from '../../socket';
 import { argError, checkOptions } from '../../util/args';
 import {
@@ -14,6 +14,7 @@ import {
 import { WebSocketConnection, type ConnectionOptions } from '../connection';
 import { textFrames } from '../text-frames';
 import { parseResponseHead } from './response-head';
+import { parseWsUrl, schemeError } from './ws-url';
 
 /** Options of `websocket.client.copas(...)` and `websocket.client.sync(...)`. */
 export interface ClientOptions extends ConnectionOptions {
@@ -59,22 +60,22 @@ export class CopasClient extends WebSocketConnection {
 
   /**
    * Opens the connection. `protocol` is one sub-protocol or a list. Returns `[true, protocol, headers]`,
-   * or `[null, err]`: 'wrong state', 'bad protocol' (not ws/wss), a socket error ('connection refused',
+   * or `[null, err]`: 'wrong state', 'bad protocol: expected a ws:// or wss:// URL, ...', a socket error ('connection refused',
    * 'timeout', ...) or 'Websocket Handshake failed: ...'. A malformed URL throws.
+   * Outside a task: `const [ok, err] = await client.connect(url, 'echo')`.
    */
-  *connect(url: string, protocol?: string | string[]): TaskGenerator<WsConnectResult> {
-    if (typeof url !== 'string') throw argError('connect', 'url', "a WebSocket URL such as 'ws://host:port/path'", url);
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new Error(`Invalid URL: ${url}`);
-    }
+  connect(url: string, protocol?: string | string[]): AwaitableOperation<WsConnectResult> {
+    const parsed = parseWsUrl(url);
     if (protocol !== undefined && typeof protocol !== 'string' && !(Array.isArray(protocol) && protocol.every((p) => typeof p === 'string'))) {
       throw argError('connect', 'protocol', 'a string or a list of strings', protocol);
     }
+    return awaitable(this.openingHandshake(parsed, url, protocol));
+  }
+
+  private *openingHandshake(parsed: URL, url: string, protocol: string | string[] | undefined): TaskGenerator<WsConnectResult> {
     if (this.state !== 'CLOSED') return [null, 'wrong state'];
-    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') return [null, 'bad protocol'];
+    const badScheme = schemeError(parsed, url);
+    if (badScheme !== null) return [null, badScheme];
     const protocols = protocol === undefined ? [] : typeof protocol === 'string' ? [protocol] : protocol;
     const deflate: DeflateOptions | null = this.options.compression === false ? null
       : this.options.compression === true || this.options.compression === undefined ? {} : this.options.compression;

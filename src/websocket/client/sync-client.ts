@@ -5,6 +5,8 @@ import { argError } from '../../util/args';
 import { BINARY, CLOSE_ABNORMAL, CLOSE_NORMAL, TEXT, checkCloseArguments } from '../core';
 import type { WebSocketState, WsCloseResult, WsReceiveResult, WsSendResult } from '../connection';
 import { checkClientOptions, type ClientOptions, type WsConnectResult } from './copas-client';
+import { servedInThisThread } from '../../socket/bind';
+import { parseWsUrl } from './ws-url';
 import { DEAD, READY, SEQ, SyncChannel, type SyncReply, type SyncRequest } from './sync-channel';
 
 /**
@@ -198,19 +200,20 @@ export class SyncClient {
   }
 
   /**
-   * Opens the connection: `[true, protocol, headers]` or `[null, err]` ('wrong state', 'bad protocol',
-   * 'connection refused', 'timeout', 'Websocket Handshake failed: ...'). A malformed URL throws.
+   * Opens the connection: `[true, protocol, headers]` or `[null, err]` ('wrong state', 'bad protocol: ...',
+   * 'connection refused', 'timeout', 'Websocket Handshake failed: ...'). A malformed URL throws, and so does a URL served in this thread
+   * (by a copas server this blocked thread could not run).
    */
   connect(url: string, protocol?: string | string[]): WsConnectResult {
     notInTask('connect');
-    if (typeof url !== 'string') throw argError('connect', 'url', "a WebSocket URL such as 'ws://host:port/path'", url);
-    try {
-      new URL(url);
-    } catch {
-      throw new Error(`Invalid URL: ${url}`);
-    }
+    const parsed = parseWsUrl(url);
     if (protocol !== undefined && typeof protocol !== 'string' && !(Array.isArray(protocol) && protocol.every((p) => typeof p === 'string'))) {
       throw argError('connect', 'protocol', 'a string or a list of strings', protocol);
+    }
+    if (servedInThisThread(parsed.hostname, Number(parsed.port || (parsed.protocol === 'wss:' ? 443 : 80)))) {
+      throw new Error(`connect: ${url} is served by a server in this same thread, and the sync client blocks this thread `
+        + 'while it waits, so that server could never answer; use websocket.client.copas in a task (or await its connect), '
+        + 'or run the server in another process or worker thread');
     }
     // socket connect and the handshake read are each bounded by timeout
     const r = this.call('connect', [url, protocol], 2 * this.timeout);

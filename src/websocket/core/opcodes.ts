@@ -1,20 +1,21 @@
 /**
  * WebSocket frame opcodes (RFC 6455 section 5.2), with the same names and numbers as
- * lua-websockets' `websocket.TEXT` etc., so ported code keeps its constants.
+ * lua-websockets' `websocket.TEXT` etc., so ported code keeps its constants. Each is a literal type (`1`, not
+ * `number`), so `if (opcode === websocket.TEXT)` narrows a received message to `string`.
  */
 
 /** Continues a fragmented data message. */
-export const CONTINUATION = 0;
+export const CONTINUATION = 0 as const;
 /** A UTF-8 text message (delivered as a `string`). */
-export const TEXT = 1;
+export const TEXT = 1 as const;
 /** A binary message (delivered as a `Buffer`). */
-export const BINARY = 2;
+export const BINARY = 2 as const;
 /** Starts or answers the closing handshake. */
-export const CLOSE = 8;
+export const CLOSE = 8 as const;
 /** Keep-alive probe; the core answers it with a PONG automatically. */
-export const PING = 9;
+export const PING = 9 as const;
 /** Answer to a PING (or an unsolicited heartbeat). */
-export const PONG = 10;
+export const PONG = 10 as const;
 
 /** Opcodes of data frames that may start a message. */
 export type DataOpcode = typeof TEXT | typeof BINARY;

@@ -6,7 +6,7 @@ import type * as net from 'node:net';
 import { kernel } from '../../scheduler/kernel';
 import type { TaskFunction } from '../../scheduler/operation';
 import type { Task } from '../../scheduler/task';
-import { bindAndListen } from '../../socket/bind';
+import { bindAndListen, track } from '../../socket/bind';
 import { handlerTaskName, TcpSocket } from '../../socket/tcp-socket';
 import type { TlsParams } from '../../socket/tls-params';
 import { toNodeTls } from '../../socket/tls-params';
@@ -82,6 +82,7 @@ export class WebSocketServer {
     if (config.server !== undefined) {
       this.mounted = true;
       this.httpServer = config.server;
+      track(config.server); // a sync client in this thread must not wait for it
       const a = config.server.address();
       this.port = a !== null && typeof a === 'object' ? a.port : 0;
     } else {
