@@ -1,4 +1,3 @@
-import type { HeapEntry } from './timer-heap';
 // A cycle (kernel.ts makes Tasks): fine, the kernel is only used inside methods, after both modules loaded.
 import { kernel } from './kernel';
 import type { TaskGenerator } from './operation';
@@ -48,8 +47,9 @@ const QUIET = 8;
  * Lua: `local f = copas.future.addthread(fn); local ok, v = f:get()`
  * TS:  `const t = copas.addthread(fn); const [ok, v] = yield* t.get()`
  */
-export class Task<T = unknown> implements HeapEntry {
-  // The fields every switch touches come first, so they share a cache line with 10,000s of tasks.
+export class Task<T = unknown> {
+  // A timer-heap entry by shape, not `implements HeapEntry`: its heap fields are @internal, left out of the
+  // published types, where the clause would then fail. The fields every switch touches come first, so they share a cache line with 10,000s of tasks.
   /** @internal */
   state: TaskState = TaskState.Ready;
   /** @internal the task body's generator. */
