@@ -13,4 +13,4 @@ export type { Semaphore, Destroyed } from './scheduler/semaphore';
 export type { Queue, QueueOptions, QueueWorker } from './scheduler/queue';
 export type { Future } from './scheduler/future';
 export { websocket, WebSocketConnection, CopasClient, SyncClient, WebSocketServer, ServerConnection } from './websocket';
-export type { WebSocketModule, WebSocketState, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ConnectionOptions, DeflateOptions, ServerConfig, WebSocketHandler } from './websocket';
+export type { WebSocketModule, WebSocketState, WsMessage, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ConnectionOptions, DeflateOptions, ServerConfig, WebSocketHandler } from './websocket';

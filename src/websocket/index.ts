@@ -1,6 +1,6 @@
 /** RFC 6455 WebSocket: the sans-I/O core (./core) and its copas front-ends. */
 export { websocket, type WebSocketModule } from './websocket-api';
-export { WebSocketConnection, type WebSocketState, type WsReceiveResult, type WsSendResult, type WsCloseResult, type ConnectionOptions } from './connection';
+export { WebSocketConnection, type WebSocketState, type WsMessage, type WsReceiveResult, type WsSendResult, type WsCloseResult, type ConnectionOptions } from './connection';
 export { CopasClient, type ClientOptions, type WsConnectResult } from './client/copas-client';
 export { SyncClient } from './client/sync-client';
 export type { DeflateOptions } from './core';
