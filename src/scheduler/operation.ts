@@ -12,6 +12,7 @@
  * to type-check with "Property 'write yield* op ...' is missing in type 'Operation<number>'".
  */
 export interface Instruction {
+  /** The scheduler's token: 'suspend'. The name is advice for a compiler error, not an API. */
   readonly 'write yield* op (with the star), or yield* copas.await(promise) for a Promise': 'suspend';
 }
 
