@@ -9,7 +9,8 @@ export type { SocketModule, ReceivePattern, ReceiveResult, SendResult, OkResult,
 export type { Operation, AwaitableOperation, Instruction, TaskFunction, TaskGenerator, Task, TaskResult, TryResult, ErrorHandler, CopasStatus } from './scheduler';
 export type { Timer, TimerOptions, TimerCallback } from './scheduler/timer';
 export type { Lock, LockGetResult } from './scheduler/lock';
-export type { Semaphore, Destroyed } from './scheduler/semaphore';
+export type { Semaphore } from './scheduler/semaphore';
+export type { Destroyed } from './scheduler/wait-list';
 export type { Queue, QueueOptions, QueueWorker } from './scheduler/queue';
 export type { Future } from './scheduler/future';
 export { websocket, WebSocketConnection, CopasClient, SyncClient, WebSocketServer, ServerConnection } from './websocket';

@@ -1,6 +1,6 @@
 /** The Copas core: tasks, the dispatcher loop, sleeping, timers and the Promise bridge. No sockets here. */
 export { kernel, Kernel, type CallbackEntry } from './kernel';
-export { completed, SUSPEND, SUSPENDED, TIMED_OUT, type Operation, type TaskFunction, type TaskGenerator, type Instruction } from './operation';
+export { completed, KEEPS_LOOP_ALIVE, LETS_LOOP_FINISH, SUSPEND, SUSPENDED, TIMED_OUT, type WaitLiveness, type Operation, type TaskFunction, type TaskGenerator, type Instruction } from './operation';
 export { Task, TaskState, type TaskNamer, type TaskResult, type TryResult, type ErrorHandler } from './task';
 export { gettime } from './clock';
 export * from './sleep';

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { gettime, TIME_ORIGIN_MS } from './clock';
-import { SUSPEND, TIMED_OUT, type TaskFunction, type TaskGenerator } from './operation';
+import { KEEPS_LOOP_ALIVE, LETS_LOOP_FINISH, SUSPEND, TIMED_OUT, type TaskFunction, type TaskGenerator, type WaitLiveness } from './operation';
 import { Task, TaskState, type ErrorHandler, type TaskNamer } from './task';
 import { TimerHeap, type HeapEntry } from './timer-heap';
+import { WaitList } from './wait-list';
 import { describe } from '../util/args';
 
 /** A callback timer in the heap (copas.timeout, copas.timer): fires on the loop, not in a task. */
@@ -67,7 +68,8 @@ export class Kernel {
   private lethargic = 0;
   private aliveWaits = 0;
   private holds = 0;
-  private exitWaiters: Task[] = [];
+  /** Tasks in waitforexit (made when the first one waits: see wait-list.ts on the import cycle). */
+  private exitWaiters: WaitList | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private microQueued = false;
   /** Ticks run as microtasks since the last macrotask tick (see schedule). */
@@ -104,11 +106,11 @@ export class Kernel {
 
   /**
    * Suspends the running task until `resume(task, value)` (returns value) or until `timeout` seconds pass
-   * (returns TIMED_OUT). `keepAlive`: this wait is work that keeps loop() from finishing (I/O, a Promise).
-   * The caller registers the task where its waker will find it before entering this operation.
+   * (returns TIMED_OUT). `liveness`: whether this wait keeps loop() from finishing (see WaitLiveness). The
+   * caller registers the task where its waker will find it (a WaitList, a socket) before entering it.
    */
-  *wait<T = unknown>(timeout: number | undefined, keepAlive: boolean): TaskGenerator<T | typeof TIMED_OUT> {
-    this.park(this.currentOrThrow('wait'), timeout, keepAlive);
+  *wait<T = unknown>(timeout: number | undefined, liveness: WaitLiveness): TaskGenerator<T | typeof TIMED_OUT> {
+    this.park(this.currentOrThrow('wait'), timeout, liveness);
     return (yield SUSPEND) as T | typeof TIMED_OUT;
   }
 
@@ -116,9 +118,9 @@ export class Kernel {
    * wait() without its generator, for hot paths: parks `task` (the running one); the caller then yields
    * SUSPEND itself and gets the resume value (or TIMED_OUT) from that yield.
    */
-  park(task: Task, timeout: number | undefined, keepAlive: boolean): void {
+  park(task: Task, timeout: number | undefined, liveness: WaitLiveness): void {
     task.state = TaskState.Waiting;
-    if (keepAlive) { task.keepsAlive = true; this.aliveWaits++; }
+    if (liveness === KEEPS_LOOP_ALIVE) { task.keepsAlive = true; this.aliveWaits++; }
     if (timeout !== undefined && timeout !== Infinity) { this.heap.push(task, gettime() + timeout); this.heapTasks++; }
   }
 
@@ -241,11 +243,7 @@ export class Kernel {
       if (typeof fin === 'function') this.runFinalizer(fin, task);
       else for (const f of fin) this.runFinalizer(f, task);
     }
-    const waiters = task.waiters;
-    if (waiters !== null) {
-      task.waiters = null;
-      for (const w of waiters) this.resume(w);
-    }
+    task.waiters?.wakeAll();
     task.errorHandler = undefined;
     this.poke();
   }
@@ -287,16 +285,11 @@ export class Kernel {
   exit(): void {
     if (this.exiting) return;
     this.exiting = true;
-    const waiters = this.exitWaiters;
-    this.exitWaiters = [];
-    for (const w of waiters) this.resume(w);
+    this.exitWaiters?.wakeAll();
   }
 
   *waitforexit(): TaskGenerator<void> {
-    while (!this.exiting) {
-      this.exitWaiters.push(this.currentOrThrow('copas.waitforexit'));
-      yield* this.wait(undefined, false);
-    }
+    while (!this.exiting) yield* (this.exitWaiters ??= new WaitList()).wait('copas.waitforexit', undefined, LETS_LOOP_FINISH);
   }
 
   private pruneSleepers(): void {

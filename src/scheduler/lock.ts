@@ -1,8 +1,9 @@
 import { gettime } from './clock';
 import { kernel } from './kernel';
-import { TIMED_OUT, type TaskGenerator } from './operation';
+import { LETS_LOOP_FINISH, TIMED_OUT, type TaskGenerator } from './operation';
 import type { Task } from './task';
-import { DESTROYED, WaitList, WaitNode, optSeconds, type Destroyed } from './semaphore';
+import { DESTROYED, WaitList, WaitNode, type Destroyed } from './wait-list';
+import { optSeconds } from '../util/args';
 
 const DEFAULT_TIMEOUT = 10;
 
@@ -57,7 +58,7 @@ export class Lock {
     const node = this.waiters.push(new WaitNode(co));
     let consumed = false;
     try {
-      const r = yield* kernel.wait(to, false);
+      const r = yield* kernel.wait(to, LETS_LOOP_FINISH);
       consumed = true;
       if (r === TIMED_OUT) return [null, 'timeout', gettime() - start];
       // destroyed while waiting, or after release() handed us the lock but before we ran (as in Copas)

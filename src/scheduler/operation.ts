@@ -56,3 +56,14 @@ export function completed<T>(value: T): Operation<T> & PromiseLike<T> {
     then: (onfulfilled, onrejected) => Promise.resolve(value).then(onfulfilled, onrejected),
   };
 }
+
+/**
+ * What a wait means for copas.loop(): a wait for I/O or a Promise is work still to come and keeps the loop
+ * running (KEEPS_LOOP_ALIVE); a wait for another task (a lock, a queue, a join) does not (LETS_LOOP_FINISH), so
+ * tasks blocked only on each other do not keep the process up, as in Copas.
+ */
+export type WaitLiveness = typeof KEEPS_LOOP_ALIVE | typeof LETS_LOOP_FINISH;
+/** A wait for I/O or a Promise: loop() does not finish while it lasts. */
+export const KEEPS_LOOP_ALIVE = true;
+/** A wait for another task: loop() may finish while it lasts. */
+export const LETS_LOOP_FINISH = false;

@@ -1,5 +1,5 @@
 import { kernel } from './kernel';
-import type { Operation, TaskFunction, TaskGenerator } from './operation';
+import { KEEPS_LOOP_ALIVE, type Operation, type TaskFunction, type TaskGenerator } from './operation';
 import { argError, checkGeneratorFunction } from '../util/args';
 
 /**
@@ -19,7 +19,7 @@ export function* awaitPromise<T>(promise: PromiseLike<T> | T): TaskGenerator<T> 
     (value) => { outcome = { ok: true, value }; kernel.resume(task); },
     (error: unknown) => { outcome = { ok: false, value: error }; kernel.resume(task); },
   );
-  while (outcome === null) yield* kernel.wait(undefined, true);
+  while (outcome === null) yield* kernel.wait(undefined, KEEPS_LOOP_ALIVE);
   const o = outcome as { ok: boolean; value: unknown };
   if (!o.ok) throw o.value;
   return o.value as T;

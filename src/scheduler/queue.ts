@@ -1,9 +1,11 @@
 import { gettime } from './clock';
 import { kernel } from './kernel';
-import type { TaskGenerator } from './operation';
+import { LETS_LOOP_FINISH, type TaskGenerator } from './operation';
 import type { Task } from './task';
-import { Semaphore, optSeconds, type Destroyed } from './semaphore';
-import { argError, checkOptions, checkString } from '../util/args';
+import { callCallback, checkCallback } from './callbacks';
+import { Semaphore } from './semaphore';
+import { WaitList, type Destroyed } from './wait-list';
+import { checkOptions, checkString, optSeconds } from '../util/args';
 
 const DEFAULT_TIMEOUT = 10;
 
@@ -11,28 +13,6 @@ const DEFAULT_TIMEOUT = 10;
 export type QueueWorker<T> = ((item: T) => void) | ((item: T) => Generator<unknown, unknown, unknown>);
 
 let queueCount = 0;
-
-/** True for `function* () {}` (its constructor is GeneratorFunction). */
-function isGeneratorFunction(fn: unknown): boolean {
-  return typeof fn === 'function' && (fn as { constructor?: { name?: string } }).constructor?.name === 'GeneratorFunction';
-}
-
-/** @internal A plain function or a generator function, never an async function: what callbacks may be. */
-export function checkCallback(fn: string, name: string, value: unknown): void {
-  if (typeof value !== 'function') {
-    throw argError(fn, name, 'a function or a generator function (function* () { ... })', value);
-  }
-  if ((value as { constructor?: { name?: string } }).constructor?.name === 'AsyncFunction') {
-    throw new TypeError(`${fn}: argument '${name}' must be a function or a generator function (function* () { ... }), got an async function (write function* and use yield* copas.await(promise) where you awaited)`);
-  }
-}
-
-/** @internal Calls a plain or generator callback from inside a task. */
-export function* callCallback(fn: (...args: never[]) => unknown, args: unknown[]): TaskGenerator<unknown> {
-  const r = (fn as (...a: unknown[]) => unknown)(...args);
-  if (isGeneratorFunction(fn)) return yield* (r as TaskGenerator<unknown>);
-  return r;
-}
 
 /**
  * A FIFO queue between tasks (Copas 4.11's copas.queue). Items may be `null` or `undefined`; they come out as
@@ -53,7 +33,7 @@ export class Queue<T = unknown> {
   private readonly workers = new Set<Task>();
   private workerId = 0;
   /** Tasks in finish(), woken when the queue is destroyed or a worker exits. */
-  private watchers = new Set<Task>();
+  private readonly watchers = new WaitList();
 
   /** @internal use copas.queue.new */
   constructor(name: string) { this.name = name; }
@@ -132,29 +112,25 @@ export class Queue<T = unknown> {
   *finish(timeout?: number | null, no_destroy_on_timeout?: boolean): TaskGenerator<[true] | [null, 'timeout' | 'destroyed']> {
     const to = optSeconds('queue.finish', 'timeout', timeout) ?? DEFAULT_TIMEOUT;
     if (this.destroyed) return [null, 'destroyed'];
-    const task = kernel.currentOrThrow('queue.finish');
+    kernel.currentOrThrow('queue.finish');
     this.stop();
     const endtime = gettime() + to;
-    this.watchers.add(task);
-    try {
-      // first the queue must run empty (it destroys itself), then the workers must exit
-      while (!this.destroyed || this.workers.size > 0) {
-        const left = endtime - gettime();
-        if (left <= 0) {
-          if (!no_destroy_on_timeout) this.destroy();
-          return [null, 'timeout'];
-        }
-        yield* kernel.wait(left === Infinity ? undefined : left, false); // woken by notify() or the deadline
+    // first the queue must run empty (it destroys itself), then the workers must exit
+    while (!this.destroyed || this.workers.size > 0) {
+      const left = endtime - gettime();
+      if (left <= 0) {
+        if (!no_destroy_on_timeout) this.destroy();
+        return [null, 'timeout'];
       }
-      return [true];
-    } finally {
-      this.watchers.delete(task);
+      // woken by notify() or the deadline
+      yield* this.watchers.wait('queue.finish', left === Infinity ? undefined : left, LETS_LOOP_FINISH);
     }
+    return [true];
   }
 
   /** Wakes the tasks in finish() to look again. */
   private notify(): void {
-    for (const t of this.watchers) kernel.resume(t, true);
+    this.watchers.wakeAll(true);
   }
 
   /**

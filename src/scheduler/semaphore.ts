@@ -1,78 +1,10 @@
 import { kernel } from './kernel';
-import { TIMED_OUT, type TaskGenerator } from './operation';
+import { LETS_LOOP_FINISH, TIMED_OUT, type TaskGenerator } from './operation';
 import type { Task } from './task';
-import { argError, checkSeconds } from '../util/args';
-
-/**
- * @internal A FIFO list of tasks blocked in an operation (lock.get, semaphore.take, ...). A doubly linked
- * list, so a waiter that times out or is removed leaves in O(1) and leaves no hole behind.
- */
-export class WaitList<N extends WaitNode = WaitNode> {
-  head: N | null = null;
-  tail: N | null = null;
-  length = 0;
-
-  push(node: N): N {
-    node.prev = this.tail;
-    node.next = null;
-    node.linked = true;
-    if (this.tail === null) this.head = node; else this.tail.next = node;
-    this.tail = node;
-    this.length++;
-    return node;
-  }
-
-  remove(node: N): boolean {
-    if (!node.linked) return false;
-    if (node.prev === null) this.head = node.next as N | null; else node.prev.next = node.next;
-    if (node.next === null) this.tail = node.prev as N | null; else node.next.prev = node.prev;
-    node.prev = node.next = null;
-    node.linked = false;
-    this.length--;
-    return true;
-  }
-
-  shift(): N | null {
-    const n = this.head;
-    if (n !== null) this.remove(n);
-    return n;
-  }
-
-  /** Empties the list and returns its nodes in order. */
-  drain(): N[] {
-    const out: N[] = [];
-    for (let n = this.shift(); n !== null; n = this.shift()) out.push(n);
-    return out;
-  }
-}
-
-/** @internal one blocked task in a WaitList. */
-export class WaitNode {
-  prev: WaitNode | null = null;
-  next: WaitNode | null = null;
-  linked = false;
-  /** Set by the waker when it handed the resource over (the task may still be removed before it runs). */
-  granted = false;
-  constructor(readonly task: Task) {}
-}
-
-/** @internal the value a waker resumes a waiter with when the object was destroyed. */
-export const DESTROYED: unique symbol = Symbol('copas.destroyed');
-/** @internal the value a waker resumes a waiter with when it got what it waited for. */
-export const GRANTED: unique symbol = Symbol('copas.granted');
-
-/** The `[null, 'destroyed']` every method of a destroyed lock, semaphore or queue returns. */
-export type Destroyed = [null, 'destroyed'];
+import { DESTROYED, GRANTED, WaitList, WaitNode, type Destroyed } from './wait-list';
+import { argError, optSeconds } from '../util/args';
 
 const DEFAULT_TIMEOUT = 10;
-
-/**
- * @internal An optional time in seconds (>= 0, Infinity allowed). `null` counts as not given, so Lua's
- * `lock.new(nil, true)` ports as `lock.new(null, true)`.
- */
-export function optSeconds(fn: string, name: string, value: unknown): number | undefined {
-  return checkSeconds(fn, name, value === null ? undefined : value);
-}
 
 class SemaWaiter extends WaitNode {
   constructor(task: Task, readonly requested: number) { super(task); }
@@ -130,7 +62,7 @@ export class Semaphore {
     const node = this.waiters.push(new SemaWaiter(kernel.currentOrThrow('semaphore.take'), n));
     let consumed = false;
     try {
-      const r = yield* kernel.wait(to, false);
+      const r = yield* kernel.wait(to, LETS_LOOP_FINISH);
       consumed = true;
       if (r === TIMED_OUT) return [null, 'timeout'];
       if (r === DESTROYED || this.destroyed) return [null, 'destroyed']; // as in Copas, also when granted just before

@@ -1,6 +1,7 @@
 // A cycle (kernel.ts makes Tasks): fine, the kernel is only used inside methods, after both modules loaded.
 import { kernel } from './kernel';
-import type { TaskGenerator } from './operation';
+import { LETS_LOOP_FINISH, type TaskGenerator } from './operation';
+import { WaitList } from './wait-list';
 
 /** Where a task is: each state says which structure, if any, holds it. */
 export enum TaskState {
@@ -76,8 +77,8 @@ export class Task<T = unknown> {
   data: unknown = undefined;
   /** @internal a weak reference to itself, made once, while it sleeps forever. */
   weakSelf: WeakRef<Task> | null = null;
-  /** @internal tasks blocked in get(). */
-  waiters: Task[] | null = null;
+  /** @internal tasks blocked in get() (null until one waits: most tasks are never joined). */
+  waiters: WaitList | null = null;
   /** The outcome once dead, else null. */
   results: TaskResult<T> | null = null;
   /** The name, or a function that makes it when asked (a server's thousands of handlers keep no string each). */
@@ -139,14 +140,11 @@ export class Task<T = unknown> {
    */
   *get(): TaskGenerator<TaskResult<T>> {
     while (this.results === null) {
-      const me = kernel.currentOrThrow('task.get');
-      (this.waiters ??= []).push(me);
+      const list = (this.waiters ??= new WaitList());
       try {
-        yield* kernel.wait(undefined, false);
+        yield* list.wait('task.get', undefined, LETS_LOOP_FINISH);
       } finally {
-        // a waiter removed with copas.removethread must not stay listed
-        const w = this.waiters;
-        if (w !== null) { const i = w.indexOf(me); if (i >= 0) w.splice(i, 1); }
+        if (list.length === 0 && this.waiters === list) this.waiters = null; // the last joiner left
       }
     }
     return this.results;

@@ -2,7 +2,7 @@ import { kernel } from './kernel';
 import type { TaskGenerator } from './operation';
 import { pause } from './sleep';
 import type { ErrorHandler, Task } from './task';
-import { callCallback, checkCallback } from './queue';
+import { callCallback, checkCallback } from './callbacks';
 import { checkFunction, checkOptions, checkSeconds, checkString } from '../util/args';
 
 /** A timer callback: `callback(timer, params)`, a plain function or a generator function (may `yield*`). */

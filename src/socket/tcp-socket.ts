@@ -3,9 +3,10 @@ import * as tls from 'node:tls';
 // Straight from the modules, not the barrel: through it every use of kernel, SUSPENDED... is a re-export getter call.
 import { gettime } from '../scheduler/clock';
 import { kernel } from '../scheduler/kernel';
-import { TIMED_OUT, type Operation, type TaskGenerator } from '../scheduler/operation';
+import { KEEPS_LOOP_ALIVE, TIMED_OUT, type Operation, type TaskGenerator } from '../scheduler/operation';
 import { yieldTurn } from '../scheduler/sleep';
 import { type Task } from '../scheduler/task';
+import { WaitList } from '../scheduler/wait-list';
 import { InputWait } from './input-wait';
 import { argError, checkInteger, checkString } from '../util/args';
 import { ChunkQueue } from '../util/chunk-queue';
@@ -52,7 +53,7 @@ export class TcpSocket {
   private lostReason: string | null = null;
   private reader: Task | null = null;
   /** Tasks waiting for 'drain' (null until one waits). */
-  private writers: Task[] | null = null;
+  private writers: WaitList | null = null;
   private inputWait: InputWait | null = null;
   private connector: Task | null = null;
   private paused = false;
@@ -114,7 +115,7 @@ export class TcpSocket {
 
   /** @internal stream 'drain' */
   handleDrain(): void {
-    if (this.writers !== null) for (const w of this.writers) kernel.resume(w);
+    this.writers?.wakeAll();
   }
 
   /** @internal */
@@ -147,7 +148,7 @@ export class TcpSocket {
 
   private wakeAll(): void {
     if (this.reader !== null) kernel.resume(this.reader);
-    if (this.writers !== null) for (const w of this.writers) kernel.resume(w);
+    this.writers?.wakeAll();
     if (this.connector !== null) kernel.resume(this.connector, this.lostReason ?? 'closed');
   }
 
@@ -179,7 +180,7 @@ export class TcpSocket {
     if (this.paused && this.stream !== null) { this.paused = false; this.stream.resume(); }
     this.hot = 0;
     this.reader = task;
-    kernel.park(task, deadline === undefined ? undefined : Math.max(0, deadline - gettime()), true);
+    kernel.park(task, deadline === undefined ? undefined : Math.max(0, deadline - gettime()), KEEPS_LOOP_ALIVE);
     return true;
   }
 
@@ -377,20 +378,13 @@ export class TcpSocket {
     const t = this.timeouts?.send;
     const deadline = t === undefined ? undefined : gettime() + t;
     while (this.stream !== null && this.stream.writableNeedDrain && !this.closed) {
-      const task = kernel.currentOrThrow('send');
       if (this.writers === null) {
         // The first wait for 'drain' subscribes to it: most sockets never wait, and save the listener.
-        this.writers = [];
+        this.writers = new WaitList();
         this.stream.on('drain', onDrain);
       }
-      this.writers.push(task); // several tasks may write to one socket (broadcast): each waits for drain
-      let r: unknown;
-      try {
-        r = yield* kernel.wait(deadline === undefined ? undefined : Math.max(0, deadline - gettime()), true);
-      } finally {
-        const at = this.writers?.indexOf(task) ?? -1;
-        if (at >= 0) this.writers?.splice(at, 1);
-      }
+      // several tasks may write to one socket (broadcast): each waits for drain
+      const r = yield* this.writers.wait('send', deadline === undefined ? undefined : Math.max(0, deadline - gettime()), KEEPS_LOOP_ALIVE);
       if (r === TIMED_OUT) return 'timeout';
     }
     return this.closed ? this.lostReason ?? 'closed' : null;
@@ -433,7 +427,7 @@ export class TcpSocket {
     this.connector = task;
     let r: unknown;
     try {
-      r = yield* kernel.wait(timeout, true);
+      r = yield* kernel.wait(timeout, KEEPS_LOOP_ALIVE);
     } finally {
       this.connector = null;
       stream.off(event, onReady);

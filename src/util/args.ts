@@ -86,3 +86,11 @@ export function checkOptions(fn: string, name: string, value: unknown): Record<s
   if (typeof value !== 'object' || Array.isArray(value)) throw argError(fn, name, 'an options object', value);
   return value as Record<string, unknown>;
 }
+
+/**
+ * An optional time in seconds (>= 0, Infinity allowed). `null` counts as not given, so Lua's
+ * `lock.new(nil, true)` ports as `lock.new(null, true)`.
+ */
+export function optSeconds(fn: string, name: string, value: unknown): number | undefined {
+  return checkSeconds(fn, name, value === null ? undefined : value);
+}

@@ -1,8 +1,8 @@
 // Straight from the modules, not the barrel: through it every use of kernel, SUSPENDED... is a re-export getter call.
 import { gettime } from '../scheduler/clock';
 import { kernel, type CallbackEntry } from '../scheduler/kernel';
-import { type TaskGenerator } from '../scheduler/operation';
-import { type Task } from '../scheduler/task';
+import { KEEPS_LOOP_ALIVE, type TaskGenerator } from '../scheduler/operation';
+import { WaitList } from '../scheduler/wait-list';
 import type { TcpSocket } from '../socket';
 import { CLOSE_ABNORMAL } from './core/close-codes';
 import { type ProtocolEvent, type WebSocketProtocol } from './core/protocol';
@@ -25,7 +25,7 @@ export class CloseHandshake {
   /** Enforces `deadline` on a receive that started its read before our close. */
   private timer: CallbackEntry | null = null;
   /** Tasks in close() while another task's receive() reads the reply: woken when CLOSED. */
-  private closeWaiters: Task[] | null = null;
+  private closeWaiters: WaitList | null = null;
   /** How the connection ended, for a close() that waited for another task's receive to see it. */
   outcome: WsCloseResult | null = null;
 
@@ -55,14 +55,8 @@ export class CloseHandshake {
     if (sock.hasReader) {
       // another task is in receive(): it will see the reply; wait for the connection to reach CLOSED
       this.dropAtDeadline();
-      const task = kernel.currentOrThrow('close');
-      (this.closeWaiters ??= []).push(task);
-      try {
-        while (conn.state !== 'CLOSED') yield* kernel.wait(undefined, true);
-      } finally {
-        const at = this.closeWaiters?.indexOf(task) ?? -1;
-        if (at >= 0) this.closeWaiters?.splice(at, 1);
-      }
+      const waiters = (this.closeWaiters ??= new WaitList());
+      while (conn.state !== 'CLOSED') yield* waiters.wait('close', undefined, KEEPS_LOOP_ALIVE);
       return this.outcome ?? [false, CLOSE_ABNORMAL, 'closed'];
     }
     for (;;) {
@@ -117,11 +111,7 @@ export class CloseHandshake {
   /** The connection reached CLOSED: no deadline to enforce, and close() calls waiting for it return. */
   ended(): void {
     if (this.timer !== null) { kernel.cancelCallbackTimer(this.timer); this.timer = null; }
-    const waiters = this.closeWaiters;
-    if (waiters !== null) {
-      this.closeWaiters = null;
-      for (const w of waiters) kernel.resume(w);
-    }
+    this.closeWaiters?.wakeAll();
   }
 
   /**
