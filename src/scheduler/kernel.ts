@@ -1,5 +1,6 @@
-import { performance } from 'node:perf_hooks';
-import { gettime, TIME_ORIGIN_MS } from './clock';
+import { gettime } from './clock';
+import { callErrorHandler, formatTraceback, misuseError } from './diagnostics';
+import { EventLoop } from './event-loop';
 import { KEEPS_LOOP_ALIVE, LETS_LOOP_FINISH, SUSPEND, TIMED_OUT, type TaskFunction, type TaskGenerator, type WaitLiveness } from './operation';
 import { Task, TaskState, type ErrorHandler, type TaskNamer } from './task';
 import { TimerHeap, type HeapEntry } from './timer-heap';
@@ -17,32 +18,20 @@ const NEXT = 0;
 const RETURN = 1;
 const THROW = 2;
 
-/** How long one macrotask may keep stepping before it lets Node poll I/O (ms). */
-const STEP_BUDGET_MS = 2;
-/** Ticks in a row that may run as microtasks before one goes through setImmediate (see Kernel.schedule). */
-const MICRO_TICKS = 16;
-
 /**
- * The dispatcher: the ready list, the timer heap, and the loop that drives them from Node's event loop.
+ * The dispatcher: the tasks, the ready list, the timer heap and step(); EventLoop (event-loop.ts) drives the
+ * steps from Node's event loop.
  *
  * Copas' order is kept: a step first moves expired sleepers to the ready list (earliest deadline first), then
- * runs a snapshot of the ready list FIFO; whatever becomes ready meanwhile runs in the next step. Steps run
- * back to back inside one macrotask while work is ready (no Promise, no setImmediate per step), and the loop
- * returns to Node every few milliseconds so sockets are serviced.
+ * runs a snapshot of the ready list FIFO; whatever becomes ready meanwhile runs in the next step.
  */
-export class Kernel {
+export class Kernel extends EventLoop {
   /** The task whose generator is executing, or null outside tasks. */
   current: Task | null = null;
   /** gettime() at the start of the current step: pause(0) measures its sleep with it (no clock read per hop). */
   stepNow = 0;
   /** stepNow of the step before: a task that gave the turn in that step slept stepNow - prevStepNow. */
   prevStepNow = 0;
-  /** Macrotasks the loop has run: lets the socket layer tell a tick's first write from the next ones. */
-  ticks = 0;
-  /** True while loop() runs. */
-  running = false;
-  /** True after exit() until the next loop(). */
-  exiting = false;
   /** Named objects (tasks, sockets): copas.setthreadname / setsocketname. */
   readonly names = new WeakMap<object, string>();
   /** Every task that has not ended. */
@@ -57,7 +46,7 @@ export class Kernel {
   };
 
   private ready: Array<Task | null> = [];
-  private readyLen = 0;
+  protected readyLen = 0;
   private spare: Array<Task | null> = [];
   /** The ready list a step is running (entries of cancelled tasks are nulled in it). */
   private snapshot: Array<Task | null> | null = null;
@@ -70,14 +59,6 @@ export class Kernel {
   private holds = 0;
   /** Tasks in waitforexit (made when the first one waits: see wait-list.ts on the import cycle). */
   private exitWaiters: WaitList | null = null;
-  private immediate: NodeJS.Immediate | null = null;
-  private microQueued = false;
-  /** Ticks run as microtasks since the last macrotask tick (see schedule). */
-  private microTicks = 0;
-  private inTick = false;
-  private nodeTimer: NodeJS.Timeout | null = null;
-  private nodeTimerAt = Infinity;
-  private loopDone: (() => void) | null = null;
 
   // ---- tasks -------------------------------------------------------------------------------------------
 
@@ -159,14 +140,13 @@ export class Kernel {
    * tick or a task (a callback Node made synchronously from one) and when a tick is already on its way.
    */
   resumeFromIo(task: Task, value?: unknown): void {
-    if (this.inTick || this.current !== null || !this.running || this.immediate !== null || this.microQueued) {
+    if (this.current !== null || !this.canTickInCallback()) {
       this.resume(task, value);
       return;
     }
     if (!this.takeSuspended(task, value)) return;
     this.enqueue(task, false);
-    this.microTicks = 0; // Node just polled I/O: a chain of microtask ticks did not starve it
-    this.runTick();
+    this.tickInCallback();
   }
 
   /** Takes a suspended task out of what holds it, with `value` for its operation; false if not suspended. */
@@ -191,7 +171,7 @@ export class Kernel {
 
   /** Something outside tasks (a server socket, a pending connect) keeps the loop alive while held. */
   hold(): void { this.holds++; }
-  release(): void { this.holds--; this.poke(); }
+  release(): void { this.holds--; this.schedule(); }
 
   // ---- callback timers ---------------------------------------------------------------------------------
 
@@ -200,7 +180,7 @@ export class Kernel {
     if (entry.index >= 0) this.cancelCallbackTimer(entry);
     this.heap.push(entry, gettime() + seconds);
     this.callbackTimers++;
-    this.poke();
+    this.schedule();
   }
 
   cancelCallbackTimer(entry: CallbackEntry): boolean {
@@ -245,7 +225,7 @@ export class Kernel {
     }
     task.waiters?.wakeAll();
     task.errorHandler = undefined;
-    this.poke();
+    this.schedule();
   }
 
   private runFinalizer(f: (task: Task) => void, task: Task): void {
@@ -254,22 +234,14 @@ export class Kernel {
 
   /** Calls the task's error handler (or the default); an error handler that throws is reported, not fatal. */
   reportError(err: unknown, task: Task | null, skt: unknown): void {
-    const handler = task?.errorHandler ?? this.defaultErrorHandler;
-    try {
-      handler(err, task, skt);
-    } catch (e) {
-      console.error(`Failed executing error handler: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    callErrorHandler(task?.errorHandler ?? this.defaultErrorHandler, err, task, skt);
   }
 
   /** copas.gettraceback: the message, the task and socket names, and the stack. */
   gettraceback(msg: unknown, task: Task | null, skt: unknown): string {
     const co = task === null ? 'nil' : this.nameOf(task);
     const sk = skt === undefined || skt === null ? 'nil' : this.nameOf(skt as object);
-    const text = msg instanceof Error ? msg.message : msg === undefined || msg === null ? '' : String(msg);
-    const head = text === '' ? `(coroutine: ${co}, socket: ${sk})` : `${text} (coroutine: ${co}, socket: ${sk})`;
-    const stack = msg instanceof Error && msg.stack ? msg.stack.split('\n').slice(1).join('\n') : '';
-    return stack ? `${head}\nstack traceback:\n${stack}` : head;
+    return formatTraceback(msg, co, sk);
   }
 
   /** The name set for an object, else its toString(), as Copas' object_names does. */
@@ -311,7 +283,7 @@ export class Kernel {
     this.ready.fill(null);
     this.readyLen = 0;
     this.exit();
-    this.poke();
+    this.schedule();
   }
 
   // ---- the loop ----------------------------------------------------------------------------------------
@@ -320,16 +292,6 @@ export class Kernel {
   finished(): boolean {
     return this.readyLen === 0 && this.heapTasks === 0 && this.aliveWaits === 0 && this.holds === 0
       && !(this.callbackTimers > 0 && this.lethargic > 0);
-  }
-
-  /** Starts the loop; the Promise resolves once finished() and exit have been seen. */
-  loop(): Promise<void> {
-    if (this.running) throw new Error('copas.loop: the loop is already running');
-    this.exiting = false;
-    this.running = true;
-    const done = new Promise<void>((resolve) => { this.loopDone = resolve; });
-    this.scheduleMacrotask();
-    return done;
   }
 
   /** One step now: expired sleepers become ready, then the ready snapshot runs. True if any task ran. */
@@ -450,104 +412,14 @@ export class Kernel {
     for (let i = 0; i < len; i++) if (list[i] === task) { list[i] = null; return; }
   }
 
-  /** Something changed that may end the loop or need a step: make sure a tick comes. */
-  private poke(): void {
-    this.schedule();
+  protected nextDeadline(): number | undefined {
+    return this.heap.peek()?.deadline;
   }
 
-  /**
-   * Work appeared outside a tick (a socket's data, a resolved Promise, a call from plain code): run a tick as
-   * a microtask, right after the callback that caused it, instead of a macrotask later; a lone request and its
-   * reply then cost no trip through the event loop. Inside a tick nothing is needed (runTick looks at the
-   * ready list before it ends). Microtask ticks in a row are bounded (MICRO_TICKS) so a chain of them (tasks
-   * awaiting resolved Promises) cannot keep Node from polling I/O: every so often the tick is a setImmediate.
-   */
-  private schedule(): void {
-    if (!this.running || this.inTick || this.immediate !== null || this.microQueued) return;
-    if (this.microTicks < MICRO_TICKS) {
-      this.microTicks++;
-      this.microQueued = true;
-      queueMicrotask(this.microTick);
-      return;
-    }
-    this.immediate = setImmediate(this.tick);
-  }
-
-  /** A tick as a macrotask: after the current event-loop phase, so Node polls I/O in between. */
-  private scheduleMacrotask(): void {
-    if (this.running && this.immediate === null) this.immediate = setImmediate(this.tick);
-  }
-
-  private readonly tick = (): void => {
-    this.immediate = null;
-    this.microTicks = 0;
-    this.runTick();
-  };
-
-  private readonly microTick = (): void => {
-    this.microQueued = false;
-    if (this.immediate === null && !this.inTick) this.runTick();
-  };
-
-  private runTick(): void {
-    if (!this.running) return;
-    this.ticks++;
-    this.inTick = true;
-    try {
-      const start = performance.now();
-      let t = start;
-      let ran = 0;
-      do {
-        ran += this.readyLen;
-        this.step((TIME_ORIGIN_MS + t) / 1000);
-        // Read the clock once some work was done, not after every step: tiny steps (2 tasks) share one read.
-        if (ran >= 64) { t = performance.now(); ran = 0; }
-      } while (this.readyLen > 0 && t - start < STEP_BUDGET_MS && this.running);
-    } finally {
-      this.inTick = false;
-    }
-    if (!this.running) return;
-    if (this.finished()) {
-      if (this.exiting) { this.stop(); return; }
-      this.exit(); // wakes waitforexit; the loop ends once it is finished again
-      this.scheduleMacrotask();
-      return;
-    }
-    if (this.readyLen > 0) { this.scheduleMacrotask(); return; }
-    this.armTimer();
-  }
-
-  private armTimer(): void {
-    const top = this.heap.peek();
-    if (top === undefined) { this.clearTimer(); return; }
-    if (this.nodeTimer !== null && this.nodeTimerAt === top.deadline) return;
-    this.clearTimer();
-    const ms = Math.max(0, Math.ceil((top.deadline - gettime()) * 1000));
-    this.nodeTimerAt = top.deadline;
-    this.nodeTimer = setTimeout(this.timerTick, ms);
-  }
-
-  private readonly timerTick = (): void => {
-    this.nodeTimer = null;
-    this.nodeTimerAt = Infinity;
-    this.microTicks = 0;
-    if (this.immediate === null) this.runTick();
-  };
-
-  private clearTimer(): void {
-    if (this.nodeTimer !== null) { clearTimeout(this.nodeTimer); this.nodeTimer = null; this.nodeTimerAt = Infinity; }
-  }
-
-  private stop(): void {
-    this.running = false;
-    // The ready lists keep their slots between steps; a finished loop gives a past burst's slots back.
+  /** The ready lists keep their slots between steps; a finished loop gives a past burst's slots back. */
+  protected trimIdle(): void {
     if (this.spare.length > 1024) this.spare = [];
     if (this.readyLen === 0 && this.ready.length > 1024) this.ready = [];
-    this.clearTimer();
-    if (this.immediate !== null) { clearImmediate(this.immediate); this.immediate = null; }
-    const done = this.loopDone;
-    this.loopDone = null;
-    if (done) done();
   }
 
   /** Counts for copas.status(). */
@@ -555,22 +427,6 @@ export class Kernel {
     return { ready: this.readyLen, timers: this.heapTasks, lethargic: this.lethargic, waiting: this.aliveWaits,
       holds: this.holds, timeouts: this.callbackTimers };
   }
-}
-
-/** The Error thrown into a task that yielded something other than an operation's token. */
-function misuseError(value: unknown): Error {
-  if (value === SUSPEND) {
-    return new Error('copas: the task suspended without registering a waker (internal misuse of SUSPEND)');
-  }
-  // An operation first: some (client.connect, send, close) are also awaitable, and must not read as a Promise.
-  if (value !== null && typeof value === 'object'
-    && (typeof (value as { next?: unknown }).next === 'function' || typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function')) {
-    return new Error('copas: a task yielded an operation without `*`; write `yield* op` (for example `yield* copas.pause(1)`), not `yield op`');
-  }
-  if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') {
-    return new Error('copas: a task yielded a Promise; use `yield* copas.await(promise)` to wait for a Promise inside a task');
-  }
-  return new Error(`copas: a task yielded ${describe(value)}; tasks may only yield* copas operations (write \`yield* copas.pause()\` to give the turn)`);
 }
 
 /** The one dispatcher of the process (Copas is a module singleton too). */
