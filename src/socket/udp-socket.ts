@@ -156,9 +156,3 @@ export class UdpSocket {
     return `udp{${this.peer ? 'connected' : 'unconnected'}}: #${this.id}`;
   }
 }
-
-/** @internal */
-export function checkUdp(fn: string, skt: unknown): UdpSocket {
-  if (!(skt instanceof UdpSocket)) throw argError(fn, 'skt', 'a UDP socket (socket.udp())', skt);
-  return skt;
-}
