@@ -7,7 +7,7 @@ const STEP_BUDGET_MS = 2;
 const MICRO_TICKS = 16;
 
 /**
- * @internal Drives the dispatcher from Node's event loop: ticks (each runs steps back to back for up to
+ * Drives the dispatcher from Node's event loop: ticks (each runs steps back to back for up to
  * STEP_BUDGET_MS), run as microtasks right after the callback that made work ready, or as a setImmediate when
  * Node must poll I/O first, and one Node timer armed at the earliest deadline when nothing is ready. No Promise
  * and no setImmediate per step. The dispatcher (kernel.ts) supplies the steps and says when it is finished.

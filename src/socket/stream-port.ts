@@ -17,7 +17,7 @@ const HIGH_WATER = 256 * 1024;
 export interface SocketTimeouts { connect?: number; send?: number; read?: number }
 
 /**
- * @internal The stream port: one Node stream seen from tasks, what the WebSocket layer reads and writes through.
+ * The stream port: one Node stream seen from tasks, what the WebSocket layer reads and writes through.
  * Input is kept as the chunks Node delivered (no copy) and the stream is paused past HIGH_WATER unread bytes;
  * one task at a time parks as the reader; writes go out at once, later writes of the same tick are corked into
  * one writev, and writers over Node's mark wait for 'drain'. Every task blocked on it is woken when it closes.
