@@ -3,7 +3,9 @@
  * written with async/await and with Effection 4.
  *
  *   npm run bench:scheduler        (= npx ts-node --transpile-only bench/scheduler.ts)
- *   env: BENCH_RUNS (5), BENCH_MS (200), BENCH_ONLY=copas (row (a) only, for --cpu-prof), COPAS_SRC, BENCH_VERBOSE
+ *   env: BENCH_RUNS (5), BENCH_MS (200), BENCH_ONLY=copas (row (a) only, for --cpu-prof), COPAS_SRC, BENCH_VERBOSE,
+ *   BENCH_ONLY=trace (row (a) with copas.trace off and on, interleaved: the cost of tracing per switch),
+ *   COPAS_ALT_SRC=/path/to/src with BENCH_ONLY=copas: row (a) of both trees, interleaved in one process (an A/B)
  *
  * Every shape is N tasks that each give the turn in a loop and count one hop per turn, for a fixed time
  * (RUN_MS); the rate is hops / elapsed. Each cell is the median of RUNS runs. Memory: 100,000 idle tasks,
@@ -39,7 +41,8 @@ const nextMacrotask = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 // ---- (a) copas-ts ------------------------------------------------------------------------------------------
 
-const copasPause: Shape = async (n, ms) => {
+/** Row (a) for a copas object (COPAS_ALT_SRC loads a second source tree beside the first, in this process). */
+const copasPauseOf = (copas: typeof import('../src').copas): Shape => async (n, ms) => {
   if (copas.running) throw new Error('bench: copas.loop() from the previous run is still running');
   let hops = 0;
   let stop = false;
@@ -58,6 +61,7 @@ const copasPause: Shape = async (n, ms) => {
   if (copas.running) throw new Error('bench: copas.loop() resolved while still running');
   return { hops, ms: t1 - t0 };
 };
+const copasPause = copasPauseOf(copas);
 
 // ---- (b) async/await, a Promise per hop, FIFO round-robin ----------------------------------------------------
 
@@ -270,6 +274,29 @@ const fmt = (x: number): string => {
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}x`;
 const mark = (ok: boolean): string => (ok ? 'met' : '**missed**');
 
+/** A shape's rate per second of this process's CPU time, not of wall time: other processes on a shared machine
+ * then slow it less. */
+const perCpuSecond = (shape: Shape): Shape => async (n, ms) => {
+  const c0 = process.cpuUsage();
+  const s = await shape(n, ms);
+  const c = process.cpuUsage(c0);
+  return { hops: s.hops, ms: (c.user + c.system) / 1000 };
+};
+
+/** Row (a) with tracing off and on, interleaved; the difference of the times per switch is tracing's cost. */
+async function traceOverhead(): Promise<void> {
+  const traced: Shape = async (n, ms) => {
+    copas.trace.start({ events: 100_000 });
+    try { return await copasPause(n, ms); } finally { copas.trace.stop(); }
+  };
+  const out = ['| tasks | tracing off, switches per CPU-s | copas.trace on, switches per CPU-s | cost per switch |', '|---:|---:|---:|---:|'];
+  for (const n of SIZES) {
+    const [off, on] = await rates([{ shape: perCpuSecond(copasPause), runs: RUNS }, { shape: perCpuSecond(traced), runs: RUNS }], n);
+    out.push(`| ${n.toLocaleString('en-US')} | ${fmt(off)} | ${fmt(on)} | ${(1e9 / on - 1e9 / off).toFixed(0)} ns |`);
+  }
+  console.log(out.join('\n'));
+}
+
 async function main(): Promise<void> {
   const started = now();
   const rows: Array<{ label: string; shape: Shape; runs?: number }> = [
@@ -280,6 +307,16 @@ async function main(): Promise<void> {
     { label: '(c\') Effection 4: `yield* sleep(0)` (setTimeout, 1 ms floor)', shape: effectionSleep0, runs: 3 },
   ];
   const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=copas for profiling: only row (a), no memory part
+  if (only === 'trace') { await traceOverhead(); return; }
+  const alt = process.env.COPAS_ALT_SRC;
+  if (only === 'copas' && alt) {
+    const altPause = copasPauseOf((require(alt) as typeof import('../src')).copas);
+    for (const n of SIZES) {
+      const [a, b] = await rates([{ shape: perCpuSecond(copasPause), runs: RUNS }, { shape: perCpuSecond(altPause), runs: RUNS }], n);
+      console.log(`copas pause(0), ${n} tasks, switches per CPU-s: ${fmt(a)} (${COPAS_SRC ?? 'src'}), ${fmt(b)} (${alt}), ratio ${(a / b).toFixed(3)}`);
+    }
+    return;
+  }
   const active = only === 'copas' ? rows.slice(0, 1) : rows;
   const results = new Map<Shape, number[]>(active.map((r) => [r.shape, []]));
   for (const n of SIZES) {

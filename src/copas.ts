@@ -6,6 +6,8 @@ import { lock } from './scheduler/lock';
 import { semaphore } from './scheduler/semaphore';
 import { queue } from './scheduler/queue';
 import { future } from './scheduler/future';
+import { trace } from './scheduler/trace';
+import { inspect } from './inspector/inspect';
 
 /**
  * The `copas` object: Copas 4.11's API with Lua's names. Blocking functions are generator operations
@@ -60,6 +62,10 @@ export const copas = {
   status: core.status,
   /** copas.debug: `start(logger?)` logs each task resume, `stop()`. Lua: `copas.debug.start()` */
   debug: core.debug,
+  /** copas.trace: `start(options?)` / `stop()`, a timeline in the Chrome Trace Event Format (no Lua twin). */
+  trace,
+  /** copas.inspect({ port }): a live page of the scheduler with step mode (no Lua twin). */
+  inspect,
   /** Sets the running task's timeout: after `delay` seconds `cb(task)` runs (0 cancels). Lua: `copas.timeout(5, cb)` */
   timeout: core.timeout,
   /** Node addition: wait for a Promise inside a task. */

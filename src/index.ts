@@ -13,5 +13,7 @@ export type { Semaphore } from './scheduler/semaphore';
 export type { Destroyed } from './scheduler/wait-list';
 export type { Queue, QueueOptions, QueueWorker } from './scheduler/queue';
 export type { Future } from './scheduler/future';
+export type { CopasStatusRows, TaskRow, ResourceRow, TaskRef, ChromeTrace, ChromeTraceEvent, TraceOptions } from './scheduler';
+export type { InspectOptions, Inspector } from './inspector/inspect';
 export { websocket, WebSocketConnection, CopasClient, SyncClient, WebSocketServer, ServerConnection } from './websocket';
 export type { WebSocketModule, WebSocketState, WsMessage, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ConnectionOptions, DeflateOptions, ServerConfig, WebSocketHandler } from './websocket';

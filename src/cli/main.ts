@@ -1,9 +1,10 @@
 import { connect } from './connect';
+import { inspect } from './inspect';
 import { serve } from './serve';
 import { UsageError, type Subcommand } from './subcommand';
 
 /** The subcommands, in the order `copas-ts --help` lists them. A new one is a module and a line here. */
-export const subcommands: readonly Subcommand[] = [connect, serve];
+export const subcommands: readonly Subcommand[] = [connect, serve, inspect];
 
 function overview(): string {
   const width = Math.max(...subcommands.map((c) => c.name.length));

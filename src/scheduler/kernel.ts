@@ -3,6 +3,7 @@ import { callErrorHandler, formatTraceback, misuseError } from './diagnostics';
 import { EventLoop } from './event-loop';
 import { KEEPS_LOOP_ALIVE, LETS_LOOP_FINISH, SUSPEND, TIMED_OUT, type TaskFunction, type TaskGenerator, type WaitLiveness } from './operation';
 import { Task, TaskState, type ErrorHandler, type TaskNamer } from './task';
+import { WaitOn, type SchedulerObserver, type StepGate, type WakeVia } from './observer';
 import { TimerHeap, type HeapEntry } from './timer-heap';
 import { WaitList } from './wait-list';
 import { describe } from '../util/args';
@@ -37,10 +38,15 @@ export class Kernel extends EventLoop {
   /** Every task that has not ended. */
   readonly tasks = new Set<Task>();
   /** Tasks in pauseforever, held weakly; entries of collected tasks are pruned as the set doubles. */
-  private readonly sleepers = new Set<WeakRef<Task>>();
+  /** @internal (read by copas.status(true)) */
+  readonly sleepers = new Set<WeakRef<Task>>();
   private sleepersPruneAt = 1024;
   /** Upper layers' teardown for copas.cancelall (the socket layer removes its servers). */
   readonly cancelHooks = new Set<() => void>();
+  /** Who watches the scheduler (copas.debug, status accounting, trace, inspector); null: nobody, no cost. */
+  observer: SchedulerObserver | null = null;
+  /** Holds ready tasks back while the scheduler is paused (step mode); null: not paused. */
+  gate: StepGate | null = null;
   defaultErrorHandler: ErrorHandler = (err, task, skt) => {
     console.error(this.gettraceback(err, task, skt));
   };
@@ -70,6 +76,7 @@ export class Kernel extends EventLoop {
     }
     const task = new Task<T>(gen, name);
     this.tasks.add(task as Task);
+    if (this.observer !== null) this.observer.spawned(task as Task, fn);
     this.enqueue(task as Task);
     return task;
   }
@@ -90,8 +97,8 @@ export class Kernel extends EventLoop {
    * (returns TIMED_OUT). `liveness`: whether this wait keeps loop() from finishing (see WaitLiveness). The
    * caller registers the task where its waker will find it (a WaitList, a socket) before entering it.
    */
-  *wait<T = unknown>(timeout: number | undefined, liveness: WaitLiveness): TaskGenerator<T | typeof TIMED_OUT> {
-    this.park(this.currentOrThrow('wait'), timeout, liveness);
+  *wait<T = unknown>(timeout: number | undefined, liveness: WaitLiveness, on: WaitOn, target: unknown): TaskGenerator<T | typeof TIMED_OUT> {
+    this.park(this.currentOrThrow('wait'), timeout, liveness, on, target);
     return (yield SUSPEND) as T | typeof TIMED_OUT;
   }
 
@@ -99,8 +106,9 @@ export class Kernel extends EventLoop {
    * wait() without its generator, for hot paths: parks `task` (the running one); the caller then yields
    * SUSPEND itself and gets the resume value (or TIMED_OUT) from that yield.
    */
-  park(task: Task, timeout: number | undefined, liveness: WaitLiveness): void {
+  park(task: Task, timeout: number | undefined, liveness: WaitLiveness, on: WaitOn, target: unknown): void {
     task.state = TaskState.Waiting;
+    task.setWait(on, target);
     if (liveness === KEEPS_LOOP_ALIVE) { task.keepsAlive = true; this.aliveWaits++; }
     if (timeout !== undefined && timeout !== Infinity) { this.heap.push(task, gettime() + timeout); this.heapTasks++; }
   }
@@ -129,7 +137,7 @@ export class Kernel extends EventLoop {
 
   /** Makes a suspended task ready with `value` as its operation's result. False if it was not suspended. */
   resume(task: Task, value?: unknown): boolean {
-    if (!this.takeSuspended(task, value)) return false;
+    if (!this.takeSuspended(task, value, 'call')) return false;
     this.enqueue(task);
     return true;
   }
@@ -144,17 +152,19 @@ export class Kernel extends EventLoop {
       this.resume(task, value);
       return;
     }
-    if (!this.takeSuspended(task, value)) return;
+    if (!this.takeSuspended(task, value, 'io')) return;
     this.enqueue(task, false);
     this.tickInCallback();
   }
 
   /** Takes a suspended task out of what holds it, with `value` for its operation; false if not suspended. */
-  private takeSuspended(task: Task, value: unknown): boolean {
+  private takeSuspended(task: Task, value: unknown, via: WakeVia): boolean {
     const s = task.state;
     if (s !== TaskState.Waiting && s !== TaskState.Sleeping && s !== TaskState.Lethargic) return false;
+    if (this.observer !== null) this.observer.woken(task, this.current, via);
     this.unpark(task);
     task.resumeValue = value;
+    task.waitTarget = null; // hold no Promise or socket past the wait
     return true;
   }
 
@@ -166,7 +176,7 @@ export class Kernel extends EventLoop {
   /** @internal the heap says `task`'s deadline passed. */
   expire(task: Task): void {
     this.heapTasks--;
-    this.resume(task, task.state === TaskState.Waiting ? TIMED_OUT : undefined);
+    if (this.takeSuspended(task, task.state === TaskState.Waiting ? TIMED_OUT : undefined, 'timer')) this.enqueue(task);
   }
 
   /** Something outside tasks (a server socket, a pending connect) keeps the loop alive while held. */
@@ -208,6 +218,7 @@ export class Kernel extends EventLoop {
   private finish(task: Task, ok: boolean, value: unknown): void {
     task.state = TaskState.Dead;
     this.tasks.delete(task);
+    if (this.observer !== null) this.observer.ended(task, ok, value);
     if (task.results === null) {
       if (task.cancelled) task.results = [false, 'cancelled'];
       else if (ok) task.results = [true, value];
@@ -261,7 +272,7 @@ export class Kernel extends EventLoop {
   }
 
   *waitforexit(): TaskGenerator<void> {
-    while (!this.exiting) yield* (this.exitWaiters ??= new WaitList()).wait('copas.waitforexit', undefined, LETS_LOOP_FINISH);
+    while (!this.exiting) yield* (this.exitWaiters ??= new WaitList(WaitOn.Exit, null)).wait('copas.waitforexit', undefined, LETS_LOOP_FINISH);
   }
 
   private pruneSleepers(): void {
@@ -291,7 +302,7 @@ export class Kernel extends EventLoop {
   /** True when nothing is left to do: no ready task, no timed sleeper or wait, no I/O, no server. */
   finished(): boolean {
     return this.readyLen === 0 && this.heapTasks === 0 && this.aliveWaits === 0 && this.holds === 0
-      && !(this.callbackTimers > 0 && this.lethargic > 0);
+      && !(this.callbackTimers > 0 && this.lethargic > 0) && (this.gate === null || this.gate.heldCount === 0);
   }
 
   /** One step now: expired sleepers become ready, then the ready snapshot runs. True if any task ran. */
@@ -313,10 +324,15 @@ export class Kernel extends EventLoop {
     this.readyLen = 0;
     this.snapshot = tasks;
     this.snapshotLen = n;
+    // One test per step, not per task: a watcher or a pause that begins during a step applies from the next.
+    const watched = this.observer !== null || this.gate !== null;
     for (let i = 0; i < n; i++) {
       const t = tasks[i];
       tasks[i] = null; // no length truncation (a runtime call): slots are reused, references dropped
-      if (t !== null) this.run(t);
+      if (t !== null) {
+        if (watched) this.runWatched(t);
+        else this.run(t);
+      }
     }
     this.snapshot = null;
     // Give a past burst's memory back once steps are much smaller; a steady large list keeps its slots.
@@ -333,14 +349,20 @@ export class Kernel extends EventLoop {
     }
   }
 
-  /** copas.debug: called with a line for each resume and suspension while set. */
-  trace: ((line: string) => void) | null = null;
-
   private run(task: Task): void {
-    if (this.trace !== null) this.trace(`resuming ${this.nameOf(task)}`);
     const v = task.resumeValue;
     task.resumeValue = undefined;
     this.drive(task, NEXT, v);
+  }
+
+  /** run() while watched or paused: the gate may hold the task back; the observer sees the run. */
+  private runWatched(task: Task): void {
+    const gate = this.gate;
+    if (gate !== null && !gate.admit(task)) return;
+    const observer = this.observer;
+    if (observer !== null) observer.runStart(task);
+    this.run(task);
+    if (observer !== null) observer.runEnd(task);
   }
 
   /** Resumes the generator one way (next / return / throw) and deals with how it stopped. */
@@ -393,6 +415,9 @@ export class Kernel extends EventLoop {
         // rare (cancelling a ready task): take its entry out of the pending list or the running snapshot
         this.dropEntry(this.ready, this.readyLen, task);
         if (this.snapshot !== null) this.dropEntry(this.snapshot, this.snapshotLen, task);
+        break;
+      case TaskState.Held:
+        if (this.gate !== null) this.gate.drop(task);
         break;
       default:
         break;

@@ -1,11 +1,14 @@
 import { gettime } from './clock';
 import { kernel } from './kernel';
+import { WaitOn } from './observer';
+import { trackResource } from './resources';
 import { LETS_LOOP_FINISH, TIMED_OUT, type TaskGenerator } from './operation';
 import type { Task } from './task';
 import { DESTROYED, WaitList, WaitNode, type Destroyed } from './wait-list';
 import { optSeconds } from '../util/args';
 
 const DEFAULT_TIMEOUT = 10;
+let lockCount = 0;
 
 /** What lock.get returns: `[waitSeconds]` on success, `[null, err, waitSeconds]` on failure. */
 export type LockGetResult = [number] | [null, 'timeout' | 'destroyed', number];
@@ -22,7 +25,9 @@ export class Lock {
   /** True after destroy(): every method returns `[null, 'destroyed']`. */
   destroyed = false;
   private callCount = 0;
-  private readonly waiters = new WaitList<WaitNode>();
+  /** @internal the tasks waiting in get(), first in line first (read by copas.status(true)). */
+  readonly waiters = new WaitList<WaitNode>(WaitOn.Lock, this);
+  private readonly id = ++lockCount;
 
   /** @internal use copas.lock.new */
   constructor(
@@ -30,7 +35,12 @@ export class Lock {
     readonly timeout: number,
     /** True when the owner may not get it a second time. */
     readonly not_reentrant: boolean,
-  ) {}
+  ) {
+    trackResource(this);
+  }
+
+  /** The name status rows and traces use: `lock: #1`. */
+  toString(): string { return `lock: #${this.id}`; }
 
   /**
    * Acquires the lock, waiting up to `timeout` seconds (default: the lock's timeout; 0 = do not wait;
@@ -58,7 +68,7 @@ export class Lock {
     const node = this.waiters.push(new WaitNode(co));
     let consumed = false;
     try {
-      const r = yield* kernel.wait(to, LETS_LOOP_FINISH);
+      const r = yield* kernel.wait(to, LETS_LOOP_FINISH, WaitOn.Lock, this);
       consumed = true;
       if (r === TIMED_OUT) return [null, 'timeout', gettime() - start];
       // destroyed while waiting, or after release() handed us the lock but before we ran (as in Copas)

@@ -1,4 +1,6 @@
 import { kernel } from './kernel';
+import { monitor } from './monitor';
+import { resourceRows, taskRow, visibleTasks, type ResourceRow, type TaskRow } from './status-rows';
 import type { TaskFunction } from './operation';
 import type { TaskGenerator } from './operation';
 import { argError, checkNumber } from '../util/args';
@@ -72,11 +74,34 @@ export interface CopasStatus {
   active: number;
 }
 
-/** Counts of what the dispatcher holds. Lua: `copas.status()`. */
-export function status(): CopasStatus {
+/** copas.status(true): the counts plus a row per task and per lock, semaphore and queue. */
+export interface CopasStatusRows extends CopasStatus {
+  /** One row per live task, oldest first (the inspector's own tasks are left out). */
+  tasks: TaskRow[];
+  /** One row per live lock, semaphore and queue, oldest first. */
+  resources: ResourceRow[];
+}
+
+/**
+ * Counts of what the dispatcher holds. Lua: `copas.status()`.
+ *
+ * With `true` (no Lua twin) it also returns one row per task (state, what it waits on, since when, resumes,
+ * time running, who woke it) and one per lock, semaphore and queue (holder, waiters in order). The first such
+ * call turns per-task accounting on: the counting columns count from then, and each switch then reads the
+ * clock (see docs/inspect.md).
+ *
+ * TS: `for (const row of copas.status(true).tasks) console.log(row.name, row.state, row.waiting?.on)`
+ */
+export function status(rows: true): CopasStatusRows;
+export function status(rows?: false): CopasStatus;
+export function status(rows?: boolean): CopasStatus | CopasStatusRows {
+  if (rows !== undefined && typeof rows !== 'boolean') throw argError('copas.status', 'rows', 'a boolean', rows);
   const c = kernel.counts();
-  return { running: kernel.running, timeout: c.timeouts, timer: c.timers, inactive: c.lethargic, read: c.waiting,
-    write: 0, active: c.ready };
+  const counts: CopasStatus = { running: kernel.running, timeout: c.timeouts, timer: c.timers, inactive: c.lethargic,
+    read: c.waiting, write: 0, active: c.ready };
+  if (rows !== true) return counts;
+  if (!monitor.accounting) { monitor.accounting = true; monitor.update(); }
+  return { ...counts, tasks: visibleTasks().map(taskRow), resources: resourceRows() };
 }
 
 /** copas.debug: traces task switches to a logger. */
@@ -84,10 +109,12 @@ export const debug = {
   /** Starts tracing each resume to `logger` (default console.log). */
   start(logger?: (line: string) => void): void {
     if (logger !== undefined && typeof logger !== 'function') throw argError('copas.debug.start', 'logger', 'a function', logger);
-    kernel.trace = logger ?? ((line: string) => console.log(line));
+    monitor.log = logger ?? ((line: string) => console.log(line));
+    monitor.update();
   },
   /** Stops tracing. */
   stop(): void {
-    kernel.trace = null;
+    monitor.log = null;
+    monitor.update();
   },
 };

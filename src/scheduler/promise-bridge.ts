@@ -1,4 +1,5 @@
 import { kernel } from './kernel';
+import { WaitOn } from './observer';
 import { KEEPS_LOOP_ALIVE, type Operation, type TaskFunction, type TaskGenerator } from './operation';
 import { argError, checkGeneratorFunction } from '../util/args';
 
@@ -19,7 +20,7 @@ export function* awaitPromise<T>(promise: PromiseLike<T> | T): TaskGenerator<T> 
     (value) => { outcome = { ok: true, value }; kernel.resume(task); },
     (error: unknown) => { outcome = { ok: false, value: error }; kernel.resume(task); },
   );
-  while (outcome === null) yield* kernel.wait(undefined, KEEPS_LOOP_ALIVE);
+  while (outcome === null) yield* kernel.wait(undefined, KEEPS_LOOP_ALIVE, WaitOn.Promise, promise);
   const o = outcome as { ok: boolean; value: unknown };
   if (!o.ok) throw o.value;
   return o.value as T;

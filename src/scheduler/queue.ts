@@ -1,5 +1,7 @@
 import { gettime } from './clock';
 import { kernel } from './kernel';
+import { WaitOn } from './observer';
+import { trackResource } from './resources';
 import { LETS_LOOP_FINISH, type TaskGenerator } from './operation';
 import type { Task } from './task';
 import { callCallback, checkCallback } from './callbacks';
@@ -27,16 +29,23 @@ export class Queue<T = unknown> {
   stopping = false;
   /** True after destroy() (or once a stopped queue ran empty): every method returns `[null, 'destroyed']`. */
   destroyed = false;
-  private readonly sema = new Semaphore(1e9, 0, DEFAULT_TIMEOUT);
+  /** @internal counts the items; its waiters are the tasks in pop() (read by copas.status(true)). */
+  readonly sema: Semaphore = new Semaphore(1e9, 0, DEFAULT_TIMEOUT, this);
   private items: T[] = [];
   private head = 0;
   private readonly workers = new Set<Task>();
   private workerId = 0;
   /** Tasks in finish(), woken when the queue is destroyed or a worker exits. */
-  private readonly watchers = new WaitList();
+  private readonly watchers = new WaitList(WaitOn.Queue, this);
 
   /** @internal use copas.queue.new */
-  constructor(name: string) { this.name = name; }
+  constructor(name: string) {
+    this.name = name;
+    trackResource(this);
+  }
+
+  /** The name status rows and traces use: the queue's name. */
+  toString(): string { return this.name; }
 
   /**
    * Appends an item (any value, `null`/`undefined` included). Returns `[true]`, or `[null, 'stopping']`

@@ -1,4 +1,6 @@
 import { kernel } from './kernel';
+import { WaitOn } from './observer';
+import { trackResource } from './resources';
 import { LETS_LOOP_FINISH, TIMED_OUT, type TaskGenerator } from './operation';
 import type { Task } from './task';
 import { DESTROYED, GRANTED, WaitList, WaitNode, type Destroyed } from './wait-list';
@@ -6,9 +8,12 @@ import { argError, optSeconds } from '../util/args';
 
 const DEFAULT_TIMEOUT = 10;
 
-class SemaWaiter extends WaitNode {
+/** @internal a task waiting in take(), with the resources it asked for. */
+export class SemaWaiter extends WaitNode {
   constructor(task: Task, readonly requested: number) { super(task); }
 }
+
+let semaphoreCount = 0;
 
 function checkAmount(fn: string, name: string, value: unknown): number {
   if (value === undefined || value === null) return 1;
@@ -29,7 +34,11 @@ export class Semaphore {
   private count: number;
   /** True after destroy(): every method returns `[null, 'destroyed']`. */
   destroyed = false;
-  private readonly waiters = new WaitList<SemaWaiter>();
+  /** @internal the tasks waiting in take(), first in line first (read by copas.status(true)). */
+  readonly waiters: WaitList<SemaWaiter>;
+  /** @internal the queue this semaphore counts the items of: its waiters then wait on that queue. */
+  readonly reportAs: object | null;
+  private readonly id = ++semaphoreCount;
 
   /** @internal use copas.semaphore.new */
   constructor(
@@ -38,9 +47,16 @@ export class Semaphore {
     start: number,
     /** The default take() timeout in seconds. */
     readonly timeout: number,
+    reportAs: object | null = null,
   ) {
     this.count = start;
+    this.reportAs = reportAs;
+    this.waiters = reportAs === null ? new WaitList(WaitOn.Semaphore, this) : new WaitList(WaitOn.Queue, reportAs);
+    if (reportAs === null) trackResource(this);
   }
+
+  /** The name status rows and traces use: `semaphore: #1`. */
+  toString(): string { return `semaphore: #${this.id}`; }
 
   /**
    * Takes `requested` resources (default 1), waiting up to `timeout` seconds (default: the semaphore's
@@ -62,7 +78,7 @@ export class Semaphore {
     const node = this.waiters.push(new SemaWaiter(kernel.currentOrThrow('semaphore.take'), n));
     let consumed = false;
     try {
-      const r = yield* kernel.wait(to, LETS_LOOP_FINISH);
+      const r = yield* kernel.wait(to, LETS_LOOP_FINISH, this.waiters.on, this.waiters.target);
       consumed = true;
       if (r === TIMED_OUT) return [null, 'timeout'];
       if (r === DESTROYED || this.destroyed) return [null, 'destroyed']; // as in Copas, also when granted just before

@@ -1,6 +1,8 @@
 // A cycle (kernel.ts makes Tasks): fine, the kernel is only used inside methods, after both modules loaded.
 import { kernel } from './kernel';
 import { LETS_LOOP_FINISH, type TaskGenerator } from './operation';
+import { WaitOn } from './observer';
+import type { TaskStats } from './task-stats';
 import { WaitList } from './wait-list';
 
 /** Where a task is: each state says which structure, if any, holds it. */
@@ -17,6 +19,8 @@ export enum TaskState {
   Waiting,
   /** Finished, failed or cancelled. */
   Dead,
+  /** Ready, but held back while the scheduler is paused (step mode): the step gate holds it. */
+  Held,
 }
 
 /** A finished task's outcome, as Lua's pcall returns it: `[true, value]` or `[false, message]`. */
@@ -40,6 +44,9 @@ const KEEPS_ALIVE = 1;
 const CANCEL_REQUESTED = 2;
 const CANCELLED = 4;
 const QUIET = 8;
+/** Bits 4-7 of flags: what the task waits on (a WaitOn), kept there so a wait costs no extra field. */
+const WAIT_SHIFT = 4;
+const WAIT_MASK = 0xf << WAIT_SHIFT;
 
 /**
  * A running generator function: what `copas.addthread` returns (a Lua coroutine in Copas). It is also a
@@ -79,6 +86,10 @@ export class Task<T = unknown> {
   weakSelf: WeakRef<Task> | null = null;
   /** @internal tasks blocked in get() (null until one waits: most tasks are never joined). */
   waiters: WaitList | null = null;
+  /** @internal the object its current wait is on (a socket, a lock, a Promise...), for status rows and traces. */
+  waitTarget: unknown = null;
+  /** @internal accounting while something watches the scheduler (copas.status(true), trace, inspector). */
+  stats: TaskStats | null = null;
   /** The outcome once dead, else null. */
   results: TaskResult<T> | null = null;
   /** The name, or a function that makes it when asked (a server's thousands of handlers keep no string each). */
@@ -120,6 +131,14 @@ export class Task<T = unknown> {
   /** @internal */
   set reportErrors(on: boolean) { this.flags = on ? this.flags & ~QUIET : this.flags | QUIET; }
 
+  /** @internal what its current (or last) wait is on. */
+  get waitOn(): WaitOn { return (this.flags & WAIT_MASK) >> WAIT_SHIFT; }
+  /** @internal records what the task is about to wait on. */
+  setWait(on: WaitOn, target: unknown): void {
+    this.flags = (this.flags & ~WAIT_MASK) | (on << WAIT_SHIFT);
+    this.waitTarget = target;
+  }
+
   /** @internal runs `f` once when the task ends (most tasks have one at most: no array for it). */
   addFinalizer(f: Finalizer): void {
     const fin = this.finalizers;
@@ -140,7 +159,7 @@ export class Task<T = unknown> {
    */
   *get(): TaskGenerator<TaskResult<T>> {
     while (this.results === null) {
-      const list = (this.waiters ??= new WaitList());
+      const list = (this.waiters ??= new WaitList(WaitOn.Future, this));
       try {
         yield* list.wait('task.get', undefined, LETS_LOOP_FINISH);
       } finally {

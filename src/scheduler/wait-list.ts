@@ -2,6 +2,7 @@
 // kernel makes its list lazily, so neither module needs the other while it loads.
 import { kernel } from './kernel';
 import type { TaskGenerator, WaitLiveness } from './operation';
+import { WaitOn } from './observer';
 import type { Task } from './task';
 
 /**
@@ -24,6 +25,12 @@ export class WaitNode {
  * copas.removethread): a waker never finds a task that stopped waiting.
  */
 export class WaitList<N extends WaitNode = WaitNode> {
+  /**
+   * `on` / `target`: what its waiters wait on (a lock, a queue, a socket's writes...), recorded in each
+   * waiting task for copas.status(true) and the trace.
+   */
+  constructor(readonly on: WaitOn, readonly target: unknown) {}
+
   head: N | null = null;
   tail: N | null = null;
   length = 0;
@@ -68,7 +75,7 @@ export class WaitList<N extends WaitNode = WaitNode> {
   *wait(this: WaitList<WaitNode>, what: string, timeout: number | undefined, liveness: WaitLiveness): TaskGenerator<unknown> {
     const node = this.push(new WaitNode(kernel.currentOrThrow(what)));
     try {
-      return yield* kernel.wait(timeout, liveness);
+      return yield* kernel.wait(timeout, liveness, this.on, this.target);
     } finally {
       this.remove(node);
     }

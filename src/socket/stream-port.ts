@@ -3,6 +3,7 @@ import * as tls from 'node:tls';
 // Straight from the modules, not the barrel: through it every use of kernel, SUSPENDED... is a re-export getter call.
 import { gettime } from '../scheduler/clock';
 import { kernel } from '../scheduler/kernel';
+import { WaitOn } from '../scheduler/observer';
 import { KEEPS_LOOP_ALIVE, TIMED_OUT, type Operation, type TaskGenerator } from '../scheduler/operation';
 import { type Task } from '../scheduler/task';
 import { WaitList } from '../scheduler/wait-list';
@@ -145,7 +146,7 @@ export class StreamPort {
     if (this.paused && this.stream !== null) { this.paused = false; this.stream.resume(); }
     this.hot = 0;
     this.reader = task;
-    kernel.park(task, deadline === undefined ? undefined : Math.max(0, deadline - gettime()), KEEPS_LOOP_ALIVE);
+    kernel.park(task, deadline === undefined ? undefined : Math.max(0, deadline - gettime()), KEEPS_LOOP_ALIVE, WaitOn.Read, this);
     return true;
   }
 
@@ -258,7 +259,7 @@ export class StreamPort {
     while (this.stream !== null && this.stream.writableNeedDrain && !this.closed) {
       if (this.writers === null) {
         // The first wait for 'drain' subscribes to it: most sockets never wait, and save the listener.
-        this.writers = new WaitList();
+        this.writers = new WaitList(WaitOn.Write, this);
         this.stream.on('drain', onDrain);
       }
       // several tasks may write to one socket (broadcast): each waits for drain

@@ -1,5 +1,5 @@
 import type * as net from 'node:net';
-import { kernel, KEEPS_LOOP_ALIVE, type Task, type TaskFunction, type TaskGenerator } from '../scheduler';
+import { kernel, KEEPS_LOOP_ALIVE, WaitOn, type Task, type TaskFunction, type TaskGenerator } from '../scheduler';
 import { TcpSocket } from './tcp-socket';
 
 let nextId = 1;
@@ -44,7 +44,7 @@ export class TcpServer {
       if (this.closedFlag) return [null, 'closed'];
       this.acceptor = kernel.currentOrThrow('accept');
       try {
-        yield* kernel.wait(this.timeouts[2], KEEPS_LOOP_ALIVE);
+        yield* kernel.wait(this.timeouts[2], KEEPS_LOOP_ALIVE, WaitOn.Accept, this);
       } finally {
         this.acceptor = null;
       }

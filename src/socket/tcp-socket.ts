@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 // Straight from the modules, not the barrel: through it every use of kernel, SUSPENDED... is a re-export getter call.
 import { kernel } from '../scheduler/kernel';
+import { WaitOn } from '../scheduler/observer';
 import { KEEPS_LOOP_ALIVE, TIMED_OUT, type TaskGenerator } from '../scheduler/operation';
 import { yieldTurn } from '../scheduler/sleep';
 import { type Task } from '../scheduler/task';
@@ -182,7 +183,7 @@ export class TcpSocket extends StreamPort {
     this.connector = task;
     let r: unknown;
     try {
-      r = yield* kernel.wait(timeout, KEEPS_LOOP_ALIVE);
+      r = yield* kernel.wait(timeout, KEEPS_LOOP_ALIVE, WaitOn.Connect, this);
     } finally {
       this.connector = null;
       stream.off(event, onReady);

@@ -1,6 +1,6 @@
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
-import { gettime, kernel, KEEPS_LOOP_ALIVE, TIMED_OUT, type Task, type TaskGenerator } from '../scheduler';
+import { gettime, kernel, KEEPS_LOOP_ALIVE, TIMED_OUT, WaitOn, type Task, type TaskGenerator } from '../scheduler';
 import { argError, checkInteger, checkString } from '../util/args';
 import { toByteString, toBytes, type SocketData } from './data';
 import { luaSocketError } from './errors';
@@ -109,7 +109,7 @@ export class UdpSocket {
       this.reader = kernel.currentOrThrow(fn);
       let r: unknown;
       try {
-        r = yield* kernel.wait(deadline === undefined ? undefined : Math.max(0, deadline - gettime()), KEEPS_LOOP_ALIVE);
+        r = yield* kernel.wait(deadline === undefined ? undefined : Math.max(0, deadline - gettime()), KEEPS_LOOP_ALIVE, WaitOn.Read, this);
       } finally {
         this.reader = null;
       }
@@ -136,7 +136,7 @@ export class UdpSocket {
       result = err ? luaSocketError(err) : '';
       kernel.resume(task);
     });
-    while (result === null) yield* kernel.wait(undefined, KEEPS_LOOP_ALIVE);
+    while (result === null) yield* kernel.wait(undefined, KEEPS_LOOP_ALIVE, WaitOn.Write, this);
     if (!this.bound) this.bound = true;
     return result === '' ? [bytes.length] : [null, result];
   }

@@ -80,10 +80,15 @@ export function checkGeneratorFunction(fn: string, name: string, value: unknown)
   }
 }
 
-/** A plain object of options (or undefined). */
-export function checkOptions(fn: string, name: string, value: unknown): Record<string, unknown> {
+/** A plain object of options (or undefined); with `known`, a key not in it is refused by name. */
+export function checkOptions(fn: string, name: string, value: unknown, known?: readonly string[]): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw argError(fn, name, 'an options object', value);
+  if (known !== undefined) {
+    for (const k of Object.keys(value)) {
+      if (!known.includes(k)) throw new TypeError(`${fn}: unknown option '${name}.${k}' (known: ${known.join(', ')})`);
+    }
+  }
   return value as Record<string, unknown>;
 }
 

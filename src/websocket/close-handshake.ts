@@ -1,6 +1,7 @@
 // Straight from the modules, not the barrel: through it every use of kernel, SUSPENDED... is a re-export getter call.
 import { gettime } from '../scheduler/clock';
 import { kernel, type CallbackEntry } from '../scheduler/kernel';
+import { WaitOn } from '../scheduler/observer';
 import { KEEPS_LOOP_ALIVE, type TaskGenerator } from '../scheduler/operation';
 import { WaitList } from '../scheduler/wait-list';
 import type { TcpSocket } from '../socket';
@@ -55,7 +56,7 @@ export class CloseHandshake {
     if (sock.hasReader) {
       // another task is in receive(): it will see the reply; wait for the connection to reach CLOSED
       this.dropAtDeadline();
-      const waiters = (this.closeWaiters ??= new WaitList());
+      const waiters = (this.closeWaiters ??= new WaitList(WaitOn.Close, conn));
       while (conn.state !== 'CLOSED') yield* waiters.wait('close', undefined, KEEPS_LOOP_ALIVE);
       return this.outcome ?? [false, CLOSE_ABNORMAL, 'closed'];
     }
