@@ -3,7 +3,7 @@ export { kernel, Kernel, type CallbackEntry } from './kernel';
 export { completed, KEEPS_LOOP_ALIVE, LETS_LOOP_FINISH, SUSPEND, SUSPENDED, TIMED_OUT, type WaitLiveness, type Operation, type TaskFunction, type TaskGenerator, type Instruction } from './operation';
 export { Task, TaskState, type TaskNamer, type TaskResult, type TryResult, type ErrorHandler } from './task';
 export { gettime } from './clock';
-export { WaitOn, type WakeVia, type SchedulerObserver, type StepGate } from './observer';
+export { WaitOn, type WakeVia } from './observer';
 export * from './sleep';
 export * from './threads';
 export * from './loop';

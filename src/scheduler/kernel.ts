@@ -43,9 +43,9 @@ export class Kernel extends EventLoop {
   private sleepersPruneAt = 1024;
   /** Upper layers' teardown for copas.cancelall (the socket layer removes its servers). */
   readonly cancelHooks = new Set<() => void>();
-  /** Who watches the scheduler (copas.debug, status accounting, trace, inspector); null: nobody, no cost. */
+  /** @internal who watches the scheduler (copas.debug, status accounting, trace, inspector); null: nobody, no cost. */
   observer: SchedulerObserver | null = null;
-  /** Holds ready tasks back while the scheduler is paused (step mode); null: not paused. */
+  /** @internal holds ready tasks back while the scheduler is paused (step mode); null: not paused. */
   gate: StepGate | null = null;
   defaultErrorHandler: ErrorHandler = (err, task, skt) => {
     console.error(this.gettraceback(err, task, skt));
