@@ -1,4 +1,5 @@
 import { kernel } from './kernel';
+import { gettime } from './clock';
 import type { TaskGenerator } from './operation';
 import { pause } from './sleep';
 import type { ErrorHandler, Task } from './task';
@@ -76,7 +77,9 @@ export class Timer<P = unknown> {
     const first = checkSeconds('timer.arm', 'initial_delay', initial_delay);
     if (this.co !== null) return [null, 'already armed'];
     this.cancelled = false;
-    this.co = kernel.spawn(this.name, expire, [this as Timer<unknown>, first ?? this.delay]);
+    // The deadline counts from this call, not from the task's first step (an expensive step in between,
+    // such as another task's error with its stack formatted, must not delay it).
+    this.co = kernel.spawn(this.name, expire, [this as Timer<unknown>, gettime() + (first ?? this.delay)]);
     return [this];
   }
 
@@ -107,10 +110,10 @@ export class Timer<P = unknown> {
 }
 
 /** The body of an armed timer's task (Copas' expire_func). */
-function* expire(self: Timer<unknown>, initialDelay: number): TaskGenerator<void> {
+function* expire(self: Timer<unknown>, firstAt: number): TaskGenerator<void> {
   const task = kernel.currentOrThrow('timer');
   if (self.errorhandler !== undefined) task.errorHandler = self.errorhandler;
-  yield* pause(initialDelay);
+  yield* pause(Math.max(0, firstAt - gettime()));
   for (;;) {
     if (!self.cancelled) {
       if (!self.recurring) {
