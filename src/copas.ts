@@ -9,13 +9,7 @@ import { future } from './scheduler/future';
 import { trace } from './scheduler/trace';
 import { inspect } from './inspector/inspect';
 
-/**
- * The `copas` object: Copas 4.11's API with Lua's names. Blocking functions are generator operations
- * (use `yield*`), the rest are plain calls.
- *
- * Lua: `local copas = require 'copas'`  ->  TS: `import { copas } from 'copas-ts'`
- */
-export const copas = {
+const fields = {
   /** Starts a task; it first runs on the next step. Lua: `copas.addthread(f, ...)`  ->  TS: `copas.addthread(function* (...) { ... }, ...)` */
   addthread: core.addthread,
   /** Starts a named task. Lua: `copas.addnamedthread('worker', f)`  ->  TS: `copas.addnamedthread('worker', function* () { ... })` */
@@ -127,6 +121,18 @@ export const copas = {
     return core.kernel.running;
   },
 };
+
+/** Calling the copas object runs the loop, as Copas' `__call` does: `copas(fn)` is `copas.loop(fn)`. */
+const call = (initializer?: Parameters<typeof core.loop>[0], timeout?: number): Promise<void> => core.loop(initializer, timeout);
+
+/**
+ * The `copas` object: Copas 4.11's API with Lua's names. Blocking functions are generator operations
+ * (use `yield*`), the rest are plain calls. It is also callable, as Copas' module table is: `copas(fn)`.
+ *
+ * Lua: `local copas = require 'copas'`  ->  TS: `import { copas } from 'copas-ts'`
+ * Lua: `copas(function() ... end)`      ->  TS: `copas(function* () { ... })`
+ */
+export const copas: typeof call & typeof fields = Object.defineProperties(call, Object.getOwnPropertyDescriptors(fields)) as typeof call & typeof fields;
 
 /** The type of the `copas` object. */
 export type Copas = typeof copas;
