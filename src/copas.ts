@@ -8,6 +8,7 @@ import { queue } from './scheduler/queue';
 import { future } from './scheduler/future';
 import { trace } from './scheduler/trace';
 import { inspect } from './inspector/inspect';
+import { http } from './socket/http';
 
 const fields = {
   /** Starts a task; it first runs on the next step. Lua: `copas.addthread(f, ...)`  ->  TS: `copas.addthread(function* (...) { ... }, ...)` */
@@ -76,6 +77,8 @@ const fields = {
   queue,
   /** copas.future: SUCCESS / PENDING / ERROR, addthread, addnamedthread (tasks are futures). */
   future,
+  /** copas.http: LuaSocket's http.request on copas sockets (both forms, redirects, https, timeouts). */
+  http,
   /** Serves a listening socket: a task per client runs `handler(skt)`. Lua: `copas.addserver(server, function(skt) ... end)`  ->  TS: `copas.addserver(server, function* (skt) { ... })` */
   addserver: sk.addserver,
   /** Stops serving a socket (closes it unless `keep_open`). Lua: `copas.removeserver(server)` */

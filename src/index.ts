@@ -15,5 +15,6 @@ export type { Queue, QueueOptions, QueueWorker } from './scheduler/queue';
 export type { Future } from './scheduler/future';
 export type { CopasStatusRows, TaskRow, ResourceRow, TaskRef, ChromeTrace, ChromeTraceEvent, TraceOptions } from './scheduler';
 export type { InspectOptions, Inspector } from './inspector/inspect';
+export type { HttpRequestOptions, HttpSslParams, HttpTimeout, HttpTableResult, HttpStringResult, HttpHeaders, HttpSink } from './socket/http';
 export { websocket, WebSocketConnection, CopasClient, SyncClient, WebSocketServer, ServerConnection } from './websocket';
 export type { WebSocketModule, WebSocketState, WsMessage, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ConnectionOptions, DeflateOptions, ServerConfig, WebSocketHandler } from './websocket';

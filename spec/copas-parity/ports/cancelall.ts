@@ -24,7 +24,7 @@ export default async function main(): Promise<void> {
     });
 
     // register a thread that waits on a socket read (connect to our own server)
-    const [, port] = srv!.getsockname() as [string, number];
+    const [, port] = srv!.getsockname() as [string, number, string];
     copas.addthread(function* () {
       const client = copas.wrap(socket.tcp());
       yield* client.connect('127.0.0.1', port);
