@@ -63,6 +63,7 @@ const fields = {
   inspect,
   /** Sets the running task's timeout: after `delay` seconds `cb(task)` runs (0 cancels). Lua: `copas.timeout(5, cb)` */
   timeout: core.timeout,
+  gettimeouts: core.gettimeouts,
   /** Node addition: wait for a Promise inside a task. */
   await: core.awaitPromise,
   /** Node addition: run a task from async code and get a Promise of its result. */

@@ -74,6 +74,14 @@ export interface CopasStatus {
   active: number;
 }
 
+/**
+ * The number of copas.timeout callbacks armed, as Copas counts its timer
+ * wheel. Lua: `copas.gettimeouts()`.
+ */
+export function gettimeouts(): number {
+  return kernel.counts().timeouts;
+}
+
 /** copas.status(true): the counts plus a row per task and per lock, semaphore and queue. */
 export interface CopasStatusRows extends CopasStatus {
   /** One row per live task, oldest first (the inspector's own tasks are left out). */

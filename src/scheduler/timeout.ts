@@ -1,5 +1,5 @@
 import { kernel, type CallbackEntry } from './kernel';
-import type { Task } from './task';
+import { Task, TaskState } from './task';
 import { argError, checkFunction } from '../util/args';
 
 class TaskTimeout implements CallbackEntry {
@@ -9,9 +9,21 @@ class TaskTimeout implements CallbackEntry {
   constructor(readonly task: Task, readonly callback: (task: Task) => void) {}
   fire(): void {
     registry.delete(this.task);
-    this.callback(this.task);
+    try {
+      this.callback(this.task);
+    } catch (err) {
+      // Copas runs these callbacks in its timer thread and reports their errors with that thread's name
+      kernel.reportError(err, coreTimer, undefined);
+    }
   }
 }
+
+/**
+ * Stands for Copas' 'copas_core_timer' thread in error reports of copas.timeout callbacks (they run on the
+ * loop, not in a task). It never runs; it has no error handler, so the default handler gets those errors.
+ */
+const coreTimer: Task = new Task((function* () { /* never runs */ })(), 'copas_core_timer');
+coreTimer.state = TaskState.Dead;
 
 const registry = new WeakMap<Task, TaskTimeout>();
 

@@ -1,4 +1,5 @@
 import * as dgram from 'node:dgram';
+import * as dns from 'node:dns';
 import * as net from 'node:net';
 import { gettime, kernel, KEEPS_LOOP_ALIVE, TIMED_OUT, WaitOn, type Task, type TaskGenerator } from '../scheduler';
 import { argError, checkInteger, checkString } from '../util/args';
@@ -13,8 +14,19 @@ interface Datagram { data: Buffer; address: string; port: number }
 let nextId = 1;
 
 /**
+ * dgram's lookup, answering IP literals synchronously: bind() then completes inside the call, so
+ * setsockname / getsockname behave as LuaSocket's (bound when they return); host names still use DNS.
+ */
+function literalLookup(host: string, options: unknown, callback?: (err: Error | null, address: string, family: number) => void): void {
+  const cb = (typeof options === 'function' ? options : callback) as (err: Error | null, address: string, family: number) => void;
+  const family = net.isIP(host);
+  if (family !== 0) { cb(null, host, family); return; }
+  dns.lookup(host, typeof options === 'object' && options !== null ? options : {}, (err, address, fam) => cb(err, address, fam));
+}
+
+/**
  * A UDP socket with LuaSocket's methods (`socket.udp()`); receive and receivefrom are operations.
- * Node binds asynchronously: setsockname returns at once and operations wait until the bind is done.
+ * setsockname to an IP address binds at once; to a host name, once DNS answers (operations wait for it).
  *
  * Lua: `local data, ip, port = udp:receivefrom()`  ->  TS: `const [data, ip, port] = yield* udp.receivefrom()`
  */
@@ -31,7 +43,7 @@ export class UdpSocket {
 
   private open(ipv6: boolean): dgram.Socket {
     if (this.sock !== null) return this.sock;
-    const sock = dgram.createSocket({ type: ipv6 ? 'udp6' : 'udp4' });
+    const sock = dgram.createSocket({ type: ipv6 ? 'udp6' : 'udp4', lookup: literalLookup });
     sock.on('message', (data: Buffer, rinfo: dgram.RemoteInfo) => {
       if (this.peer !== null && (rinfo.address !== this.peer.address || rinfo.port !== this.peer.port)) return;
       if (this.queue.length >= MAX_QUEUED) this.queue.shift();
@@ -51,6 +63,8 @@ export class UdpSocket {
     if (this.sock !== null) return [null, 'already bound'];
     const ip = host === '*' ? '0.0.0.0' : host === 'localhost' ? '127.0.0.1' : host;
     this.open(net.isIPv6(ip)).bind(port, ip);
+    // an IP address binds at once (see literalLookup): report its failure here, as LuaSocket does
+    if (this.failure !== null) { const f = this.failure; this.failure = null; return [null, f]; }
     return [1];
   }
 
