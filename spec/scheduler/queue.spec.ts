@@ -43,11 +43,12 @@ describe('copas.queue (tests/queue.lua)', () => {
       expect(q.stop()).toEqual([true]);
       expect(q.push(4)).toEqual([null, 'stopping']);
       let count = 0;
-      const coro = q.add_worker(() => { count++; });
-      expect(coro.name).toBe(`${q.name}:worker_1`);
+      const [coro] = q.add_worker(() => { count++; });
+      expect(coro!.name).toBe(`${q.name}:worker_1`);
       yield* copas.pause(0.05);
       expect(count).toBe(3);
-      expect(coro.dead).toBe(true);
+      expect(coro!.dead).toBe(true);
+      expect(q.add_worker(() => undefined)).toEqual([null, 'destroyed']); // as every method of a destroyed queue
       expect(q.push(undefined)).toEqual([null, 'destroyed']);
       expect(yield* q.pop()).toEqual([null, 'destroyed']);
       expect(q.get_size()).toEqual([null, 'destroyed']);
@@ -94,7 +95,7 @@ describe('copas.queue (tests/queue.lua)', () => {
     let w2: Task | undefined;
     await runMain(function* () {
       const q = copas.queue.new();
-      w1 = q.add_worker(() => undefined);
+      [w1] = q.add_worker(() => undefined) as [Task];
       yield* copas.pause(0.05);
       expect(q.get_workers()).toEqual([[w1]]);
       q.stop();
@@ -102,7 +103,7 @@ describe('copas.queue (tests/queue.lua)', () => {
     expect(w1?.dead).toBe(true);
     await runMain(function* () {
       const q = copas.queue.new();
-      w2 = q.add_worker(() => undefined);
+      [w2] = q.add_worker(() => undefined) as [Task];
       yield* copas.pause(0.05);
       expect(yield* q.finish()).toEqual([true]);
     });

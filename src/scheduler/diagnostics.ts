@@ -3,16 +3,19 @@ import { SUSPEND } from './operation';
 import { describe } from '../util/args';
 
 /**
- * @internal Calls an error handler; a handler that throws is reported on stderr, never fatal (Copas prints
- * "Failed executing error handler" too).
+ * @internal Calls an error handler; a handler that throws is reported with console.log (Copas prints
+ * "Failed executing error handler" with Lua's print), never fatal.
  */
 export function callErrorHandler(handler: ErrorHandler, err: unknown, task: Task | null, skt: unknown): void {
   try {
     handler(err, task, skt);
   } catch (e) {
-    console.error(`Failed executing error handler: ${e instanceof Error ? e.message : String(e)}`);
+    console.log(`Failed executing error handler: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
+
+/** Frames of copas' own error reporting, left out of the stack of a traceback made for a string message. */
+const OWN_FRAME = /\b(formatTraceback|gettraceback|defaultErrorHandler|callErrorHandler|reportError)\b/;
 
 /**
  * @internal copas.gettraceback's text from the names of the task and socket ('nil' when there is none): the
@@ -22,7 +25,10 @@ export function formatTraceback(msg: unknown, taskName: string, socketName: stri
   const text = msg instanceof Error ? msg.message : msg === undefined || msg === null ? '' : String(msg);
   const where = `(coroutine: ${taskName}, socket: ${socketName})`;
   const head = text === '' ? where : `${text} ${where}`;
-  const stack = msg instanceof Error && msg.stack ? msg.stack.split('\n').slice(1).join('\n') : '';
+  // Lua's debug.traceback adds the stack for any message: an Error's own, else where the traceback was asked
+  const frames = (msg instanceof Error && msg.stack ? msg.stack : new Error().stack ?? '').split('\n').slice(1);
+  if (!(msg instanceof Error)) while (frames.length > 0 && OWN_FRAME.test(frames[0])) frames.shift();
+  const stack = frames.join('\n');
   return stack ? `${head}\nstack traceback:\n${stack}` : head;
 }
 

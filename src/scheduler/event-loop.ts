@@ -107,8 +107,10 @@ export abstract class EventLoop {
       do {
         ran += this.readyLen;
         this.step((TIME_ORIGIN_MS + t) / 1000);
-        // Read the clock once some work was done, not after every step: tiny steps (2 tasks) share one read.
-        if (ran >= 64) { t = performance.now(); ran = 0; }
+        // While anything sleeps or waits with a deadline, every step reads the clock, as Copas' does: a
+        // sleeper whose deadline passed during a step wakes in the next one. With nothing timed, tiny steps
+        // (2 tasks giving the turn) share one read per 64 resumes: a read costs as much as a switch.
+        if (ran >= 64 || this.nextDeadline() !== undefined) { t = performance.now(); ran = 0; }
       } while (this.readyLen > 0 && t - start < STEP_BUDGET_MS && this.running);
     } finally {
       this.inTick = false;

@@ -48,7 +48,7 @@ export class Kernel extends EventLoop {
   /** @internal holds ready tasks back while the scheduler is paused (step mode); null: not paused. */
   gate: StepGate | null = null;
   defaultErrorHandler: ErrorHandler = (err, task, skt) => {
-    console.error(this.gettraceback(err, task, skt));
+    console.log(this.gettraceback(err, task, skt)); // Copas prints with Lua's print, to stdout
   };
 
   private ready: Array<Task | null> = [];
@@ -224,7 +224,8 @@ export class Kernel extends EventLoop {
       else if (ok) task.results = [true, value];
       else {
         task.error = value;
-        task.results = [false, value instanceof Error ? value.message : String(value)];
+        // an Error gives its message, as Lua's error(string) does; any other thrown value stays itself
+        task.results = [false, value instanceof Error ? value.message : value];
       }
     }
     if (!ok && task.reportErrors) this.reportError(value, task, task.socket);

@@ -11,7 +11,7 @@ const DEFAULT_TIMEOUT = 10;
 let lockCount = 0;
 
 /** What lock.get returns: `[waitSeconds]` on success, `[null, err, waitSeconds]` on failure. */
-export type LockGetResult = [number] | [null, 'timeout' | 'destroyed', number];
+export type LockGetResult = [number] | [null, 'timeout' | 'destroyed', number] | [null, 'destroyed'];
 
 /**
  * A mutual-exclusion lock between tasks (Copas 4.11's copas.lock), re-entrant unless created with
@@ -52,7 +52,7 @@ export class Lock {
    */
   *get(timeout?: number | null): TaskGenerator<LockGetResult> {
     const to = optSeconds('lock.get', 'timeout', timeout) ?? this.timeout;
-    if (this.destroyed) return [null, 'destroyed', 0];
+    if (this.destroyed) return [null, 'destroyed']; // Copas' destroyed lock: exactly nil, "destroyed"
     const co = kernel.currentOrThrow('lock.get');
     if (this.owner === null) {
       this.owner = co;

@@ -40,7 +40,7 @@ export function run<A extends unknown[], T>(fn: TaskFunction<A, T>, ...args: A):
     task.addFinalizer(() => {
       const r = task.results;
       if (r !== null && r[0]) resolve(r[1]);
-      else reject(task.error ?? new Error(r === null ? 'task ended without a result' : r[1]));
+      else reject(task.error ?? new Error(r === null ? 'task ended without a result' : String(r[1])));
     });
   });
   if (!kernel.running) void kernel.loop();

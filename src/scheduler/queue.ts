@@ -164,11 +164,13 @@ export class Queue<T = unknown> {
    * worker may be a generator function (then it may block with `yield*`). An error in the worker ends that
    * worker (reported to the error handler), as in Copas.
    *
-   * Lua: `q:add_worker(function(item) ... end)`  ->  TS: `q.add_worker(function* (item) { ... })`
+   * Returns `[task]`, or `[null, 'destroyed']` as every method of a destroyed queue.
+   *
+   * Lua: `local co = q:add_worker(function(item) ... end)`  ->  TS: `const [co] = q.add_worker(function* (item) { ... })`
    */
-  add_worker(worker: QueueWorker<T>): Task {
+  add_worker(worker: QueueWorker<T>): [Task] | Destroyed {
     checkCallback('queue.add_worker', 'worker', worker);
-    if (this.destroyed) throw new Error('queue.add_worker: the queue is destroyed');
+    if (this.destroyed) return [null, 'destroyed'];
     this.workerId++;
     const self = this;
     const task = kernel.spawn(`${this.name}:worker_${this.workerId}`, function* workerLoop(): TaskGenerator<void> {
@@ -184,7 +186,7 @@ export class Queue<T = unknown> {
       }
     }, []);
     this.workers.add(task);
-    return task;
+    return [task];
   }
 
   /**

@@ -23,11 +23,11 @@ export enum TaskState {
   Held,
 }
 
-/** A finished task's outcome, as Lua's pcall returns it: `[true, value]` or `[false, message]`. */
-export type TaskResult<T> = [true, T] | [false, string];
+/** A finished task's outcome, as Lua's pcall returns it: `[true, value]` or `[false, err]` (an Error's message, or the thrown value itself). */
+export type TaskResult<T> = [true, T] | [false, unknown];
 
 /** The future states of copas.future: SUCCESS = true, PENDING = false, ERROR = 'error'. */
-export type TryResult<T> = [true, T] | [false] | ['error', string];
+export type TryResult<T> = [true, T] | [false] | ['error', unknown];
 
 /** An error handler: `function(err, co, skt)` in Copas. */
 export type ErrorHandler = (err: unknown, task: Task | null, skt: unknown) => void;
@@ -180,6 +180,8 @@ export class Task<T = unknown> {
   cancel(): boolean {
     if (this.results !== null) return false;
     kernel.removethread(this);
+    // a task cancelling itself ends at its next suspension, but try() says 'cancelled' at once, as in Copas
+    if (this.results === null) this.results = [false, 'cancelled'];
     return true;
   }
 

@@ -59,12 +59,12 @@ export default async function main(): Promise<void> {
     q.push(3);
     assert(q.stop()[0]);
     let count = 0;
-    const coro = q.add_worker(() => {
+    const [coro] = q.add_worker(() => {
       count = count + 1;
     });
     yield* copas.pause(0.1);
     assert(count === 3, 'expected all 3 items handled');
-    assert((coro as { dead: boolean }).dead, 'expected thread to be gone');
+    assert(coro!.dead, 'expected thread to be gone');
     // worker exited, so queue is destroyed now?
     [ok, err] = q.push(undefined);
     assert(err === 'destroyed', 'expected queue to be destroyed');
