@@ -98,3 +98,30 @@ describe('copas.future (tests/future.lua)', () => {
     expect(() => future.addnamedthread(5 as never, function* () { /* empty */ })).toThrow("future.addnamedthread: argument 'name' must be a string");
   });
 });
+
+describe('copas.future: Copas 4.11 details', () => {
+  it('a thrown non-Error value comes back as itself (a table stays a table)', async () => {
+    await runMain(function* () {
+      const value = { code: 42 };
+      const f = copas.future.addthread(function* () { throw value; });
+      const [ok, err] = yield* f.get();
+      expect(ok).toBe(false);
+      expect(err).toBe(value);
+      expect(f.try()).toEqual(['error', value]);
+    });
+  });
+
+  it("a future that cancels itself reports 'cancelled' from try() at once", async () => {
+    await runMain(function* () {
+      let seen: unknown = null;
+      const f = copas.future.addthread(function* () {
+        f.cancel();
+        seen = f.try();
+        yield* copas.pause(0);
+      });
+      yield* copas.pause(0.01);
+      expect(seen).toEqual(['error', 'cancelled']);
+      expect(yield* f.get()).toEqual([false, 'cancelled']);
+    });
+  });
+});
