@@ -20,17 +20,20 @@ export function* receivebody(skt: TcpSocket, headers: HttpHeaders, sink: HttpSin
   const te = headers['transfer-encoding'];
   if (te !== undefined && te !== 'identity') return yield* receiveChunked(skt, headers, sink);
   const length = headers['content-length'] !== undefined ? Number(headers['content-length']) : NaN;
-  if (Number.isInteger(length) && length >= 0) {
-    let left = length;
-    while (left > 0) {
-      const [data, err] = yield* skt.receive(Math.min(left, PIECE));
-      if (data === null) return [null, err];
-      put(sink, data);
-      left -= data.length;
-    }
-    return [1];
-  }
+  if (Number.isInteger(length) && length >= 0) return yield* receiveExactly(skt, length, sink);
   return yield* receiveUntilClosed(skt, sink);
+}
+
+/** Reads `length` bytes into the sink, a piece at a time. */
+function* receiveExactly(skt: TcpSocket, length: number, sink: HttpSink | undefined): TaskGenerator<[1] | [null, string]> {
+  let left = length;
+  while (left > 0) {
+    const [data, err] = yield* skt.receive(Math.min(left, PIECE));
+    if (data === null) return [null, err];
+    put(sink, data);
+    left -= data.length;
+  }
+  return [1];
 }
 
 /** Reads until the server closes: the HTTP/1.0 way, and the body of an HTTP/0.9 reply. */
@@ -53,13 +56,8 @@ function* receiveChunked(skt: TcpSocket, headers: HttpHeaders, sink: HttpSink | 
       const [trailers, terr] = yield* receiveheaders(skt, headers);
       return trailers === null ? [null, terr as string] : [1];
     }
-    let left = size;
-    while (left > 0) {
-      const [data, derr] = yield* skt.receive(Math.min(left, PIECE));
-      if (data === null) return [null, derr];
-      put(sink, data);
-      left -= data.length;
-    }
+    const [got, derr] = yield* receiveExactly(skt, size, sink);
+    if (got === null) return [null, derr];
     const [crlf, cerr] = yield* skt.receive('*l');
     if (crlf === null) return [null, cerr];
   }
