@@ -3,6 +3,7 @@
  * Run: npx ts-node examples/chat.ts [port]   then connect with any WebSocket client, protocol 'chat'.
  */
 import { copas, websocket } from '../src';
+import { stopOnSignals } from './stop-on-signals';
 
 export function start(port = 8082) {
   return websocket.server.copas.listen({
@@ -25,5 +26,6 @@ export function start(port = 8082) {
 if (require.main === module) {
   const server = start(Number(process.argv[2] ?? 8082));
   console.log(`chat on ws://localhost:${server.port} (protocol: chat)`);
+  stopOnSignals(server);
   void copas.loop();
 }

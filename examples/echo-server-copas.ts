@@ -3,6 +3,7 @@
  * says goodbye. Run: npx ts-node examples/echo-server-copas.ts [port]
  */
 import { copas, websocket, type ServerConnection } from '../src';
+import { stopOnSignals } from './stop-on-signals';
 
 function* echo(ws: ServerConnection) {
   for (;;) {
@@ -47,5 +48,6 @@ export function start(port = 8080, iface = '*') {
 if (require.main === module) {
   const server = start(Number(process.argv[2] ?? 8080));
   console.log(`echo server on ws://localhost:${server.port} (protocols: echo, echo-uppercase)`);
+  stopOnSignals(server);
   void copas.loop();
 }

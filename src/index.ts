@@ -18,3 +18,4 @@ export type { InspectOptions, Inspector } from './inspector/inspect';
 export type { HttpRequestOptions, HttpSslParams, HttpTimeout, HttpTableResult, HttpStringResult, HttpHeaders, HttpSink } from './socket/http';
 export { websocket, WebSocketConnection, CopasClient, SyncClient, WebSocketServer, ServerConnection } from './websocket';
 export type { WebSocketModule, WebSocketState, WsMessage, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ConnectionOptions, DeflateOptions, ServerConfig, WebSocketHandler } from './websocket';
+export type { UpgradeRequest, AuthorizeVerdict, AuthorizeHook, SlowClientPolicy } from './websocket';

@@ -96,14 +96,14 @@ function repeat(b: Buffer, n: number): Buffer {
 }
 
 /** Connects and (for ws) completes the opening handshake; resolves with the ready socket. */
-function connect(kind: Kind, port: number, localAddress?: string): Promise<net.Socket> {
+function connect(kind: Kind, port: number, localAddress?: string, protocol = 'echo'): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const s = net.connect({ host: '127.0.0.1', port, localAddress, noDelay: true });
     s.once('error', reject);
     s.once('connect', () => {
       if (kind === 'net') { s.off('error', reject); resolve(s); return; }
       s.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
-        + `Sec-WebSocket-Key: ${WS_KEY}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: echo\r\n\r\n`);
+        + `Sec-WebSocket-Key: ${WS_KEY}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`);
       let head = '';
       const onData = (d: Buffer): void => {
         head += d.toString('latin1');
@@ -226,6 +226,63 @@ async function run(p: RunParams): Promise<object> {
   };
 }
 
+interface BroadcastParams { port: number; serverPid: number; subs: number; stalled: number; size: number; binary: boolean; window: number; warmMs: number; runMs: number }
+
+/**
+ * The broadcast scenario: `subs` clients of the protocol 'broadcast' (the last `stalled` of them never read),
+ * one of them the publisher. The server relays each message to every client; the readers count the bytes
+ * (every relayed frame has the same size). The publisher keeps the readers' average backlog under `window`
+ * messages, so the rate measured is the server's fan-out, not a queue filling up.
+ */
+async function broadcast(p: BroadcastParams): Promise<object> {
+  const { out, echo } = frames('ws', p.size, p.binary);
+  const elen = echo.length;
+  const socks: net.Socket[] = new Array(p.subs);
+  let next = 0;
+  const opener = async (): Promise<void> => {
+    while (next < p.subs) {
+      const k = next++;
+      socks[k] = await connect('ws', p.port, `127.0.0.${2 + (k % 100)}`, 'broadcast');
+    }
+  };
+  await Promise.all(Array.from({ length: 50 }, opener));
+  const readers = p.subs - p.stalled;
+  let bytes = 0;
+  let sent = 0;
+  let closed = 0;
+  let errors = 0;
+  let firstError = '';
+  let stopping = false;
+  const batch = repeat(out, 16);
+  const publisher = socks[0];
+  const pump = (): void => {
+    while (!stopping && sent - bytes / elen / readers < p.window) {
+      publisher.write(batch);
+      sent += 16;
+    }
+  };
+  socks.forEach((s, k) => {
+    s.on('error', (e) => { errors++; firstError ||= String(e); });
+    if (k >= readers) { s.pause(); return; }
+    s.on('close', () => { closed++; });
+    s.on('data', (chunk: Buffer) => { bytes += chunk.length; pump(); });
+  });
+  pump();
+  await sleep(p.warmMs);
+  const b0 = bytes;
+  const cpu0 = cpuSeconds(p.serverPid);
+  const t0 = performance.now();
+  await sleep(p.runMs);
+  const t1 = performance.now();
+  const cpu1 = cpuSeconds(p.serverPid);
+  const b1 = bytes;
+  stopping = true;
+  await sleep(200);
+  const closedReaders = closed;
+  for (const s of socks) s.destroy();
+  return { deliveries: (b1 - b0) / elen, seconds: (t1 - t0) / 1000, cpuSeconds: cpu1 - cpu0, closedReaders, errors, firstError };
+}
+
 let idleSocks: net.Socket[] = [];
 
 async function idle(p: { kind: Kind; port: number; n: number; concurrency: number; serverPid?: number }): Promise<object> {
@@ -264,6 +321,7 @@ process.on('message', (msg: { cmd: string; id: number; params: any }) => {
   };
   if (msg.cmd === 'run') reply(run(msg.params));
   else if (msg.cmd === 'idle') reply(idle(msg.params));
+  else if (msg.cmd === 'broadcast') reply(broadcast(msg.params));
   else if (msg.cmd === 'closeIdle') {
     for (const s of idleSocks) s.destroy();
     const n = idleSocks.length;

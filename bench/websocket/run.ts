@@ -14,7 +14,9 @@
  * ratios of servers that ran side by side. Throughput is also given per second of the server's CPU.
  *
  * Output: a markdown table of ratios against ws and against node:net, printed and written to
- * bench/results/websocket.md, and an SVG bar chart of the same in bench/results/websocket.svg.
+ * bench/results/websocket.md, and an SVG bar chart of the same in bench/results/websocket.svg. The broadcast
+ * scenarios (bcast-*: 1,000 subscribers, one publisher, 100 B / 1 KB, with 1% stalled) go to
+ * bench/results/broadcast.md (BENCH_BROADCAST_MS per run, default 5000).
  *
  * Environment: BENCH_ROUNDS (5), BENCH_MS (2000), BENCH_WARM_MS (300), BENCH_IDLE (10000), BENCH_ONLY (comma
  * list of scenario ids), BENCH_SERVERS (comma list of server ids), COPAS_LIB (copas-ts build the copas server
@@ -121,6 +123,57 @@ async function idleScenario(load: Child, defs: ServerDef[]): Promise<void> {
       await s.child.stop(); // the server closes first: TIME_WAIT stays on its side, not on our source ports
       await load.request('closeIdle');
       await sleep(300);
+    }
+  }
+}
+
+// ---- broadcast ---------------------------------------------------------------------------------------------
+
+/** Broadcast scenarios (ids for BENCH_ONLY): subscribers, stalled among them, message size. */
+const BROADCAST = [
+  { id: 'bcast-1000-100', title: '1,000 subscribers, 100 B text', subs: 1000, stalled: 0, size: 100 },
+  { id: 'bcast-1000-1k', title: '1,000 subscribers, 1 KB text', subs: 1000, stalled: 0, size: 1024 },
+  { id: 'bcast-1000-100-stall', title: '1,000 subscribers (10 stalled), 100 B text', subs: 1000, stalled: 10, size: 100 },
+  { id: 'bcast-1000-1k-stall', title: '1,000 subscribers (10 stalled), 1 KB text', subs: 1000, stalled: 10, size: 1024 },
+];
+const BROADCAST_MS = Number(process.env.BENCH_BROADCAST_MS ?? 5000);
+
+/**
+ * One publisher, `subs` subscribers on one server (a fresh process per run, so its memory is that run's):
+ * deliveries per second and per server CPU-s, readers the server closed, and the server's RSS growth.
+ */
+async function broadcastScenario(load: Child, defs: ServerDef[], lines: string[]): Promise<void> {
+  const bdefs = defs.filter((d) => d.kind === 'copas' || d.kind === 'ws');
+  for (const sc of BROADCAST.filter((b) => ONLY === null || ONLY.includes(b.id))) {
+    console.log(`${sc.title}:`);
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const def of rotated(bdefs, r)) {
+        const s = await startServer(def);
+        const before = await s.child.mem();
+        const res = await load.request('broadcast', { port: s.port, serverPid: s.pid, subs: sc.subs, stalled: sc.stalled, size: sc.size, binary: false,
+          window: 64, warmMs: WARM_MS * 3, runMs: BROADCAST_MS });
+        const after = await s.child.mem();
+        await s.child.stop();
+        if (res.errors > 0 && res.deliveries === 0) throw new Error(`${sc.id} on ${def.label}: ${res.firstError}`);
+        record(`${sc.id}:deliveries/s`, def.id, res.deliveries / res.seconds);
+        record(`${sc.id}:deliveries/cpu-s`, def.id, res.deliveries / res.cpuSeconds);
+        record(`${sc.id}:rss`, def.id, (after.mem.rss - before.mem.rss) / 1048576);
+        record(`${sc.id}:closed`, def.id, res.closedReaders);
+        console.log(`  [${sc.id} #${r + 1}] ${def.label.padEnd(14)} ${(res.deliveries / res.seconds).toFixed(0).padStart(9)} deliveries/s  ${(res.deliveries / res.cpuSeconds).toFixed(0).padStart(9)} /CPU-s`
+          + `  readers closed ${res.closedReaders}  server RSS +${((after.mem.rss - before.mem.rss) / 1048576).toFixed(0)} MiB`);
+        await sleep(300);
+      }
+    }
+  }
+  if (!BROADCAST.some((b) => results.has(`${b.id}:deliveries/s`))) return;
+  lines.push(`| scenario | unit | ${bdefs.map((d) => d.label).join(' | ')} | copas-ts / ws |`);
+  lines.push(`|---|---|${bdefs.map(() => '---:').join('|')}|---:|`);
+  for (const sc of BROADCAST) {
+    for (const [metric, unit] of [['deliveries/s', 'deliveries/s'], ['deliveries/cpu-s', 'deliveries/CPU-s'], ['rss', 'server RSS growth, MiB'], ['closed', 'readers closed']] as const) {
+      const m = `${sc.id}:${metric}`;
+      if (!results.has(m)) continue;
+      const ratioCell = metric === 'closed' ? '' : ratio(m, 'copas', 'ws');
+      lines.push(`| ${sc.title} | ${unit} | ${bdefs.map((d) => cell(m, d.id)).join(' | ')} | ${ratioCell} |`);
     }
   }
 }
@@ -260,6 +313,7 @@ function svg(meta: string): string {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const broadcastLines: string[] = [];
   const load0 = os.loadavg();
   let hard = 'unknown';
   try { hard = execFileSync('sh', ['-c', 'ulimit -Hn']).toString().trim(); } catch { /* ignore */ }
@@ -284,6 +338,7 @@ async function main(): Promise<void> {
       console.log(`${IDLE_N} idle connections:`);
       await idleScenario(load, SERVERS);
     }
+    await broadcastScenario(load, SERVERS, broadcastLines);
   } finally {
     await load.stop();
   }
@@ -295,9 +350,17 @@ async function main(): Promise<void> {
     `${ROUNDS} interleaved rounds per scenario (each round starts at the next server), ${RUN_MS} ms measured after ${WARM_MS} ms warm-up; CPU-s = the server process's utime+stime`,
     `copas-ts: README generator echo handler (compression off)${process.env.COPAS_LIB ?  `, COPAS_LIB=${process.env.COPAS_LIB}` : ` from ${process.env.COPAS_SRC ?? 'src/'}`}${process.env.COPAS_ALT_SRC ? `; copas-ts (alt) from COPAS_ALT_SRC=${process.env.COPAS_ALT_SRC}` : ''}; ws ${require('ws/package.json').version} perMessageDeflate false; node:net: length-prefixed, one write per message`,
   ];
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  if (broadcastLines.length > 0) {
+    const bmd = ['# Broadcast benchmark (issue 13)', '', ...meta.map((m) => `- ${m}`),
+      `- one publisher among the subscribers; the server relays each message to every client of the protocol (copas-ts: \`yield* ws.broadcast(m)\`, default maxBufferedAmount 1 MiB and slowClient 'close'; ws: its documented \`wss.clients.forEach\`); the publisher keeps the readers' average backlog under 64 messages; stalled subscribers never read; ${BROADCAST_MS} ms measured per run, a fresh server process per run`,
+      '', ...broadcastLines, ''].join('\n');
+    console.log('\n' + bmd);
+    fs.writeFileSync(path.join(OUT_DIR, 'broadcast.md'), bmd);
+    if (THROUGHPUT.every((t) => !results.has(`${t.id}:msgs/s`) && !results.has(`${t.id}:MB/s`)) && !results.has(`${IDLE_ID}:rss`)) return; // only broadcast ran
+  }
   const md = markdown(meta);
   console.log('\n' + md);
-  fs.mkdirSync(OUT_DIR, { recursive: true });
   fs.writeFileSync(path.join(OUT_DIR, 'websocket.md'), md);
   fs.writeFileSync(path.join(OUT_DIR, 'websocket.svg'), svg(`load avg ${load0[0].toFixed(1)} -> ${load1[0].toFixed(1)} on ${cores} cores; ${ROUNDS} rounds; node ${process.version}`));
   console.log(`written ${path.relative(process.cwd(), path.join(OUT_DIR, 'websocket.md'))} and websocket.svg`);

@@ -1,5 +1,6 @@
 /**
- * bench/websocket/server.ts <copas|ws|net>: one echo server per process, started by run.ts.
+ * bench/websocket/server.ts <copas|ws|net>: one echo server per process, started by run.ts. copas and ws also
+ * serve the protocol 'broadcast' (each message to every client of it) for the broadcast scenario.
  *
  *   copas  the README's generator echo handler on websocket.server.copas.listen (compression off, the default)
  *   ws     `ws` v8 echo, perMessageDeflate: false (run.ts sets WS_NO_BUFFER_UTIL=1 for the variant without
@@ -49,7 +50,16 @@ function copasServer(): void {
           yield* ws.send(message, opcode);
         }
       },
+      // the broadcast scenario: every message a client sends goes to every client of the protocol (itself too)
+      broadcast: function* (ws: any) {
+        while (true) {
+          const [message, opcode] = yield* ws.receive();
+          if (message === null) return;
+          yield* ws.broadcast(message, opcode);
+        }
+      },
     },
+    pingInterval: null, // the load generator does not answer PINGs: keep them out of the byte counts
     on_error: () => { /* a load generator that disconnects is not news */ },
   });
   countConnections = () => server.clients.length;
@@ -99,6 +109,13 @@ function wsServer(): void {
   const wss = new WebSocketServer({ host: HOST, port: 0, perMessageDeflate: false });
   wss.on('connection', (ws: any) => {
     ws.on('error', () => { /* resets at the end of a run */ });
+    if (ws.protocol === 'broadcast') {
+      // ws's documented broadcast: wss.clients.forEach, to every open client (itself too)
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        wss.clients.forEach((client: any) => { if (client.readyState === 1) client.send(data, { binary: isBinary }); });
+      });
+      return;
+    }
     ws.on('message', (data: Buffer, isBinary: boolean) => ws.send(data, { binary: isBinary }));
   });
   countConnections = () => wss.clients.size;

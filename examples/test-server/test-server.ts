@@ -8,15 +8,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { copas, websocket, type ServerConnection } from '../../src';
+import { stopOnSignals } from '../stop-on-signals';
 
 const page = fs.readFileSync(path.join(__dirname, 'index.html'));
 
-/** Starts the test server; returns it (port 0 picks a free port). */
+/** Starts the test server; returns it and its counter timer (port 0 picks a free port). */
 export function start(port = 8080, iface = '*') {
   const counters = new Map<ServerConnection, number>();
 
   // Copas 4 has timers, so the original's hand-made step loop becomes a recurring timer.
-  copas.timer.new({
+  const ticker = copas.timer.new({
     name: 'dumb-increment',
     delay: 0.1,
     recurring: true,
@@ -76,14 +77,15 @@ export function start(port = 8080, iface = '*') {
       }
     },
   });
-  return server;
+  return { server, ticker };
 }
 
 if (require.main === module) {
-  const server = start(Number(process.argv[2] ?? process.env.PORT ?? 8080));
+  const { server, ticker } = start(Number(process.argv[2] ?? process.env.PORT ?? 8080));
   const url = `http://localhost:${server.port}/`;
   console.log(`copas-ts test server listening on port ${server.port}`);
   console.log(`  open ${url} in a browser (dumb-increment-protocol and lws-mirror-protocol)`);
   console.log(`  or try the client: npx ts-node examples/echo-client-copas.ts ws://localhost:${server.port}`);
+  stopOnSignals(server, () => ticker.cancel());
   void copas.loop();
 }

@@ -19,7 +19,7 @@ describe('examples/test-server in Chromium', () => {
   afterAll(async () => { await browser?.close(); });
 
   it('counts, resets and mirrors drawing between two pages', async () => {
-    const server = start(0, '127.0.0.1');
+    const { server } = start(0, '127.0.0.1');
     const loop = copas.loop();
     const url = `http://127.0.0.1:${server.port}/`;
     const a = await browser.newPage();

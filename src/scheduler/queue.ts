@@ -212,7 +212,7 @@ export interface QueueOptions {
  * Lua: `local q = copas.queue.new()`  ->  TS: `const q = copas.queue.new<string>()`
  */
 function newQueue<T = unknown>(opts?: QueueOptions): Queue<T> {
-  const o = checkOptions('queue.new', 'opts', opts);
+  const o = checkOptions('queue.new', 'opts', opts, ['name']);
   const name = checkString('queue.new', 'opts.name', o.name, true) ?? `copas_queue_${++queueCount}`;
   return new Queue<T>(name);
 }

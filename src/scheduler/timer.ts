@@ -139,7 +139,7 @@ function* expire(self: Timer<unknown>, firstAt: number): TaskGenerator<void> {
  * TS:  `copas.timer.new({ delay: 0.5, callback: cb, params: p })`
  */
 function newTimer<P = unknown>(opts: TimerOptions<P>): Timer<P> {
-  const o = checkOptions('timer.new', 'opts', opts);
+  const o = checkOptions('timer.new', 'opts', opts, ['delay', 'callback', 'recurring', 'params', 'initial_delay', 'name', 'errorhandler']);
   if (opts === undefined || opts === null) checkSeconds('timer.new', 'opts.delay', undefined, false);
   checkSeconds('timer.new', 'opts.delay', o.delay, false);
   checkCallback('timer.new', 'opts.callback', o.callback);

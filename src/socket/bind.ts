@@ -1,6 +1,8 @@
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as util from 'node:util';
+import { kernel } from '../scheduler/kernel';
+import { luaSocketError } from './errors';
 
 interface TcpHandle {
   bind(host: string, port: number): number;
@@ -43,10 +45,13 @@ function address(host: string): string {
  * later tick, so the handle is bound and listened here first, then handed to net.Server.
  */
 export function bindAndListen<S extends net.Server = net.Server>(host: string, port: number, backlog: number,
-  create: () => S = () => net.createServer({ noDelay: true }) as S): [S] | [null, string] {
+  create: () => S = () => net.createServer({ noDelay: true }) as S, onLateError: (message: string) => void = reportLate(host, port)): [S] | [null, string] {
   const ip = address(host);
+  // a server that fails after listening (EMFILE on accept, ...) or, for a host name, once DNS answered,
+  // reports there: an 'error' event with no listener would end the process
+  const watch = (server: S): S => server.on('error', (err: NodeJS.ErrnoException) => onLateError(luaSocketError(err)));
   if (tcpWrap === null || net.isIP(ip) === 0) {
-    const server = create();
+    const server = watch(create());
     server.listen(port, ip, backlog);
     server.once('listening', () => track(server));
     return [server];
@@ -66,7 +71,7 @@ export function bindAndListen<S extends net.Server = net.Server>(host: string, p
     const entry = util.getSystemErrorMap().get(err);
     return [null, entry ? entry[1] : util.getSystemErrorName(err)];
   }
-  const server = create();
+  const server = watch(create());
   server.listen(handle as unknown as net.ListenOptions, backlog);
   track(server);
   return [server];
@@ -111,4 +116,9 @@ export function servedInThisThread(hostname: string, port: number): boolean {
     if (WILDCARDS.has(a.address) || targets.has(a.address) || targets.has(a.address.replace(/^::ffff:/, ''))) return true;
   }
   return false;
+}
+
+/** The default for a late failure: the copas error handler, with the address. */
+function reportLate(host: string, port: number): (message: string) => void {
+  return (message) => kernel.reportError(new Error(`cannot listen on ${host}:${port}: ${message}`), null, undefined);
 }

@@ -3,7 +3,7 @@ import { argError, checkGeneratorFunction, checkString } from '../util/args';
 import type { SocketData } from './data';
 import { TcpServer, type ConnectionHandler } from './tcp-server';
 import { handlerTaskName, TcpSocket, type ReceivePattern, type ReceiveResult, type SendResult, type OkResult } from './tcp-socket';
-import type { TlsParams } from './tls-params';
+import { checkTlsKeys, type TlsParams } from './tls-params';
 import { UdpSocket } from './udp-socket';
 
 /** Settings of the socket layer that users change on the copas object. */
@@ -82,6 +82,7 @@ export function wrap<S extends TcpSocket | UdpSocket>(skt: S, tlsparams?: TlsPar
   if (tlsparams !== undefined) {
     if (!(skt instanceof TcpSocket)) throw argError('copas.wrap', 'tlsparams', 'undefined for a UDP socket', tlsparams);
     if (tlsparams === null || typeof tlsparams !== 'object') throw argError('copas.wrap', 'tlsparams', 'a LuaSec-style table', tlsparams);
+    checkTlsKeys('copas.wrap', tlsparams);
     skt.tlsParams = tlsparams;
   }
   return skt;

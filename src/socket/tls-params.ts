@@ -1,6 +1,13 @@
 import * as fs from 'node:fs';
 import type * as tls from 'node:tls';
-import { argError } from '../util/args';
+import { argError, checkOptions } from '../util/args';
+
+const TLS_KEYS = ['mode', 'key', 'certificate', 'cafile', 'verify', 'protocol', 'password', 'servername', 'sni', 'node'] as const;
+/** LuaSec's names with no mapping here: Node's own option goes in `node`. */
+const LUASEC_UNMAPPED: Readonly<Record<string, string>> = Object.fromEntries(
+  (['options', 'ciphers', 'ciphersuites', 'curve', 'curveslist', 'capath', 'depth', 'dhparam'] as const)
+    .map((k) => [k, `LuaSec's ${k} has no mapping: pass Node's tls option in 'node: { ... }'`]),
+);
 
 /**
  * LuaSec's parameter table, as Copas passes it to `copas.wrap(skt, params)` / `copas.handler(fn, params)`.
@@ -52,9 +59,15 @@ function pem(value: string | Buffer | undefined): string | Buffer | undefined {
 
 const VERSIONS: Record<string, tls.SecureVersion> = { tlsv1: 'TLSv1', tlsv1_1: 'TLSv1.1', tlsv1_2: 'TLSv1.2', tlsv1_3: 'TLSv1.3' };
 
+/** Refuses a key a LuaSec table may not have here (a misspelling, or LuaSec's names with no mapping). */
+export function checkTlsKeys(fn: string, params: unknown): void {
+  checkOptions(fn, 'tlsparams', params, TLS_KEYS, LUASEC_UNMAPPED);
+}
+
 /** Validates a LuaSec table and maps it onto Node's options. */
 export function toNodeTls(fn: string, params: unknown): { server: boolean; options: tls.ConnectionOptions & tls.TlsOptions } {
   if (params === null || typeof params !== 'object') throw argError(fn, 'tlsparams', 'a LuaSec-style table ({ mode, key, certificate, ... })', params);
+  checkTlsKeys(fn, params);
   const p = params as TlsParams;
   if (p.mode !== undefined && p.mode !== 'client' && p.mode !== 'server') throw argError(fn, 'tlsparams.mode', "'client' or 'server'", p.mode);
   const verify = Array.isArray(p.verify) ? p.verify : p.verify === undefined ? [] : [p.verify];

@@ -2,6 +2,7 @@
  * Argument checks shared by every layer. Each failure throws an Error that names the function, the argument
  * and what was expected, so a ported Lua line that passes the wrong thing fails where it was written.
  */
+import { checkKnownKeys } from './options-check';
 
 /** Describes a value for an error message: its type, and the value itself when short. */
 export function describe(value: unknown): string {
@@ -80,15 +81,15 @@ export function checkGeneratorFunction(fn: string, name: string, value: unknown)
   }
 }
 
-/** A plain object of options (or undefined); with `known`, a key not in it is refused by name. */
-export function checkOptions(fn: string, name: string, value: unknown, known?: readonly string[]): Record<string, unknown> {
+/**
+ * A plain object of options (or undefined). With `known`, a key not in it is refused by name (see
+ * checkKnownKeys; `foreign` maps other libraries' names to ours for the message).
+ */
+export function checkOptions(fn: string, name: string, value: unknown, known?: readonly string[],
+  foreign?: Readonly<Record<string, string>>): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw argError(fn, name, 'an options object', value);
-  if (known !== undefined) {
-    for (const k of Object.keys(value)) {
-      if (!known.includes(k)) throw new TypeError(`${fn}: unknown option '${name}.${k}' (known: ${known.join(', ')})`);
-    }
-  }
+  if (known !== undefined) checkKnownKeys(fn, name, value, known, foreign);
   return value as Record<string, unknown>;
 }
 

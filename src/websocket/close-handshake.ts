@@ -74,15 +74,19 @@ export class CloseHandshake {
 
   /** See `WebSocketConnection.closeInBackground`; the connection is OPEN. */
   inBackground(code: number, reason: string): void {
-    const sock = this.sock;
-    if (sock.hasReader) {
+    if (this.sock.hasReader) {
       // the handler is in receive(): it reads the reply (or times out at the deadline)
-      this.start(code, reason);
-      sock.writeNow(this.proto.takeOutgoing());
-      this.dropAtDeadline();
+      this.withoutWaiting(code, reason);
       return;
     }
     kernel.spawn('websocket close', function* (self: CloseHandshake) { yield* self.close(code, reason); }, [this]);
+  }
+
+  /** Queues our CLOSE without waiting (not even for the socket to drain) and drops the connection at the deadline. */
+  withoutWaiting(code: number, reason: string): void {
+    this.start(code, reason);
+    this.sock.writeNow(this.proto.takeOutgoing());
+    this.dropAtDeadline();
   }
 
   /** A read's deadline: the caller's, or our close's once it is sent, whichever comes first. */

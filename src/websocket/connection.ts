@@ -3,7 +3,6 @@ import { completed, type Instruction, type Operation, type TaskGenerator } from 
 import { awaitable, run, type AwaitableOperation } from '../scheduler/promise-bridge';
 import { gettime } from '../scheduler/clock';
 import type { TcpSocket } from '../socket';
-import { argError } from '../util/args';
 import { CloseHandshake } from './close-handshake';
 // Direct module imports: through the './core' barrel every TEXT/BINARY read is a CommonJS re-export getter call.
 import { BINARY, TEXT } from './core/opcodes';
@@ -11,6 +10,9 @@ import { CLOSE_ABNORMAL, CLOSE_NORMAL } from './core/close-codes';
 import { checkCloseArguments } from './core/close-payload';
 import { WebSocketProtocol, type ProtocolEvent, type WebSocketState } from './core/protocol';
 import { ReceiveOperation } from './receive-operation';
+import { checkOutgoing, payloadOf } from './outgoing-message';
+import { DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT, Keepalive } from './keepalive';
+import { bufferedAmountOf, DEFAULT_MAX_BUFFERED_AMOUNT, type SlowClientPolicy } from './buffered-amount';
 
 export type { WebSocketState } from './core/protocol';
 
@@ -43,6 +45,17 @@ export interface ConnectionOptions {
   timeout?: number;
   /** Seconds to wait for the peer's close reply and TCP close after our close (default 3). */
   closeTimeout?: number;
+  /**
+   * Bytes that may sit queued for the peer before a write that does not wait (a broadcast, a publish)
+   * applies the slow-client policy instead (default 1 MiB). A connection's own `send` always waits.
+   */
+  maxBufferedAmount?: number;
+  /** What a broadcast does to a peer over maxBufferedAmount: 'close' it (default, code 1008) or 'skip' the message. */
+  slowClient?: SlowClientPolicy;
+  /** Seconds between keepalive PINGs (default 20; null = no keepalive). */
+  pingInterval?: number | null;
+  /** Seconds a keepalive PING may go unanswered before the connection is closed with 1011 (default 20; null = never). */
+  pingTimeout?: number | null;
 }
 
 /**
@@ -69,11 +82,36 @@ export class WebSocketConnection {
   protected timeout: number | undefined;
   /** Seconds to wait for the close reply after our close. */
   protected closeTimeout: number;
+  /** @internal (fan-out) */
+  readonly maxBufferedAmount: number;
+  /** @internal (fan-out) */
+  readonly slowClient: SlowClientPolicy;
+  private readonly pingInterval: number | null;
+  private readonly pingTimeout: number | null;
+  private keepalive: Keepalive | null = null;
+  /** @internal (ReceiveOperation) how we failed the connection (keepalive), for the reader woken by it. */
+  failure: WsCloseResult | null = null;
+  /** @internal (fan-out) no permessage-deflate and no masking: a broadcast may write the frame Buffers it encoded once. */
+  sharesFrames = false;
 
   /** Made by the clients and the server with their options. */
   constructor(options: ConnectionOptions = {}) {
     this.timeout = options.timeout;
     this.closeTimeout = options.closeTimeout ?? 3;
+    this.maxBufferedAmount = options.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED_AMOUNT;
+    this.slowClient = options.slowClient ?? 'close';
+    this.pingInterval = options.pingInterval === undefined ? DEFAULT_PING_INTERVAL : options.pingInterval;
+    this.pingTimeout = options.pingTimeout === undefined ? DEFAULT_PING_TIMEOUT : options.pingTimeout;
+  }
+
+  /** The round trip of the last keepalive PING in seconds (null before the first PONG, or with no keepalive). */
+  get latency(): number | null {
+    return this.keepalive?.latency ?? null;
+  }
+
+  /** Bytes queued for the peer that the kernel has not taken yet (as the browser's WebSocket.bufferedAmount). */
+  get bufferedAmount(): number {
+    return bufferedAmountOf(this);
   }
 
   /** @internal starts using an upgraded socket; `head` holds bytes that came with the handshake. */
@@ -82,6 +120,8 @@ export class WebSocketConnection {
     this.protocolState = proto;
     this.transport = 'ATTACHED';
     this.handshake = null;
+    this.failure = null;
+    this.keepalive = this.pingInterval === null ? null : new Keepalive(this, this.pingInterval, this.pingTimeout);
     if (head !== undefined && head.length > 0) proto.receive(head);
   }
 
@@ -163,18 +203,11 @@ export class WebSocketConnection {
    * Outside a task: `const [ok] = await client.send('hello')`.
    */
   send(message: string | Uint8Array, opcode?: number): AwaitableOperation<WsSendResult> {
-    if (typeof message !== 'string' && !(message instanceof Uint8Array)) {
-      throw argError('send', 'message', 'a string or a Buffer', message);
-    }
-    if (opcode !== undefined && opcode !== TEXT && opcode !== BINARY) {
-      throw argError('send', 'opcode', 'websocket.TEXT (1) or websocket.BINARY (2)', opcode);
-    }
+    const op = checkOutgoing('send', message, opcode);
     const proto = this.protocolState;
     const sock = this.sock;
     if (proto === null || sock === null || this.state !== 'OPEN') return completed<WsSendResult>([null, false, CLOSE_ABNORMAL, 'wrong state']);
-    const op = opcode ?? TEXT;
-    const data = op === BINARY && typeof message === 'string' ? Buffer.from(message) : message; // a BINARY string goes as its UTF-8 bytes
-    proto.sendMessage(data, op);
+    proto.sendMessage(payloadOf(message, op), op);
     const w = sock.write(proto.takeOutgoing());
     // The usual case, Node took the bytes: no generator, nothing to wait for.
     return w === null ? SENT : awaitable(this.sendWait(sock, w));
@@ -234,6 +267,31 @@ export class WebSocketConnection {
     if (this.state === 'OPEN') this.closeHandshake().inBackground(code, reason);
   }
 
+  /**
+   * @internal (fan-out: a slow client) Starts the closing handshake without waiting for anything, even for
+   * the peer to take our bytes: the connection is dropped at the close deadline unless the reply comes first.
+   */
+  closeWithoutWaiting(code: number, reason = ''): void {
+    if (this.state === 'OPEN') this.closeHandshake().withoutWaiting(code, reason);
+  }
+
+  /**
+   * @internal Fails the connection (keepalive timeout): our CLOSE goes without waiting for a reply and the
+   * socket is dropped; a task in receive() gets `[null, null, false, code, reason]`.
+   */
+  failConnection(code: number, reason: string): void {
+    const proto = this.protocolState;
+    const sock = this.sock;
+    if (this.state === 'CLOSED' || proto === null || sock === null) return;
+    if (this.state === 'OPEN') {
+      proto.sendClose(code, reason);
+      sock.writeNow(proto.takeOutgoing());
+    }
+    this.failure = [false, code, reason];
+    this.closeHandshake().outcome = this.failure;
+    this.drop();
+  }
+
   /** @internal (ReceiveOperation) the close event came: ends the handshake (see CloseHandshake.finish). */
   finishClose(wasClean: boolean, code: number, reason: string): TaskGenerator<WsCloseResult> {
     return this.closeHandshake().finish(wasClean, code, reason);
@@ -256,7 +314,10 @@ export class WebSocketConnection {
     for (;;) {
       const ev = proto.nextEvent();
       if (proto.hasOutgoing) sock.writeNow(proto.takeOutgoing()); // PONGs and close replies go out at once
-      if (ev !== null) return ev;
+      if (ev !== null) {
+        if (ev.type === 'pong') this.keepalive?.pong(ev.data);
+        return ev;
+      }
       const chunk = sock.takeChunk();
       if (chunk === undefined) return null;
       proto.receive(chunk);
@@ -276,6 +337,7 @@ export class WebSocketConnection {
   drop(): void {
     const wasOpen = this.transport !== 'CLOSED';
     this.transport = 'CLOSED';
+    this.keepalive?.stop();
     if (wasOpen) this.closed(); // before the socket closes: a subclass may still read from it
     this.sock?.close();
     this.handshake?.ended();

@@ -6,3 +6,5 @@ export { SyncClient } from './client/sync-client';
 export type { DeflateOptions } from './core';
 export { WebSocketServer, listen, type ServerConfig, type WebSocketHandler } from './server/copas-server';
 export { ServerConnection } from './server/server-connection';
+export type { UpgradeRequest, AuthorizeVerdict, AuthorizeHook } from './server/admission';
+export type { SlowClientPolicy } from './buffered-amount';

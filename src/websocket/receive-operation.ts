@@ -43,6 +43,8 @@ export class ReceiveOperation implements Operation<WsReceiveResult>, Iterator<In
     if (this.parked) {
       this.unpark();
       if (resumed === TIMED_OUT) return this.done(this.conn.receiveTimedOut());
+      const failure = this.conn.failure;
+      if (failure !== null) return this.done([null, null, failure[0], failure[1], failure[2]]);
     }
     const conn = this.conn;
     let ended = false;

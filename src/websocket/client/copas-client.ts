@@ -1,6 +1,8 @@
 import { awaitable, gettime, type AwaitableOperation, type TaskGenerator } from '../../scheduler';
 import { socket as luasocket, type TlsParams } from '../../socket';
-import { argError, checkOptions } from '../../util/args';
+import { argError, checkInteger, checkOptions } from '../../util/args';
+import { WS_OPTION_NAMES } from '../../util/options-check';
+import { checkConnectionOptions } from '../connection-options';
 import {
   WebSocketProtocol,
   acceptDeflateResponse,
@@ -17,7 +19,7 @@ import { parseResponseHead } from './response-head';
 import { parseWsUrl, schemeError } from './ws-url';
 
 /** Options of `websocket.client.copas(...)` and `websocket.client.sync(...)`. */
-export interface ClientOptions extends ConnectionOptions {
+export interface ClientOptions extends Omit<ConnectionOptions, 'slowClient'> {
   /** permessage-deflate: on by default for clients (as `ws`); false to turn off, or tuning options. */
   compression?: boolean | DeflateOptions;
   /** Largest message accepted, in bytes (after inflation); larger ones close with 1009. */
@@ -28,14 +30,19 @@ export interface ClientOptions extends ConnectionOptions {
   tls?: TlsParams;
 }
 
+/** What client options may hold (slowClient is a server's policy: a client's own sends wait). */
+const CLIENT_OPTION_KEYS = ['timeout', 'closeTimeout', 'maxBufferedAmount', 'pingInterval', 'pingTimeout', 'compression', 'maxMessageSize', 'headers', 'tls'] as const;
+
 /** `[true, protocol, headers]` or `[null, err]` (lua-websockets' connect returns). */
 export type WsConnectResult = [true, string | null, Record<string, string>] | [null, string, Record<string, string>?];
 
 /** Checks the options shared by the copas and sync clients. */
 export function checkClientOptions(fn: string, options: unknown): ClientOptions {
-  const o = checkOptions(fn, 'options', options) as ClientOptions;
-  if (o.timeout !== undefined && (typeof o.timeout !== 'number' || Number.isNaN(o.timeout) || o.timeout < 0)) {
-    throw argError(fn, 'options.timeout', 'a number of seconds >= 0', o.timeout);
+  const o = checkOptions(fn, 'options', options, CLIENT_OPTION_KEYS, WS_OPTION_NAMES) as ClientOptions;
+  checkConnectionOptions(fn, 'options', o);
+  if (o.maxMessageSize !== undefined) checkInteger(fn, 'options.maxMessageSize', o.maxMessageSize, 1, Number.MAX_SAFE_INTEGER);
+  if (o.headers !== undefined && (o.headers === null || typeof o.headers !== 'object' || Array.isArray(o.headers))) {
+    throw argError(fn, 'options.headers', 'an object of header names and values', o.headers);
   }
   if (o.compression !== undefined && typeof o.compression !== 'boolean' && (o.compression === null || typeof o.compression !== 'object')) {
     throw argError(fn, 'options.compression', 'a boolean or deflate options', o.compression);

@@ -20,7 +20,7 @@ import { asBuffers, readTuple, transferables, writeTuple } from './sync-tuples';
 /** What the caller asks the worker. Calls have an id > 0 and get one reply; id 0 gets none. */
 export interface SyncRequest {
   id: number;
-  op: 'new' | 'connect' | 'send' | 'receive' | 'close' | 'ping' | 'drop';
+  op: 'new' | 'connect' | 'send' | 'receive' | 'close' | 'ping' | 'status' | 'drop';
   client: number;
   args: unknown[];
 }

@@ -200,6 +200,25 @@ export class SyncClient {
   }
 
   /**
+   * The round trip of the last keepalive PING in seconds (null before the first PONG or without keepalive).
+   * The worker sends the PINGs and reads the PONGs while the caller is busy elsewhere; asking costs one call.
+   */
+  get latency(): number | null {
+    return this.status()[0];
+  }
+
+  /** Bytes queued for the server that the kernel has not taken yet (asking costs one call to the worker). */
+  get bufferedAmount(): number {
+    return this.status()[1];
+  }
+
+  private status(): [number | null, number] {
+    notInTask('latency');
+    const r = this.call('status', [], SAFETY_MARGIN);
+    return (r ?? [null, 0]) as [number | null, number];
+  }
+
+  /**
    * Opens the connection: `[true, protocol, headers]` or `[null, err]` ('wrong state', 'bad protocol: ...',
    * 'connection refused', 'timeout', 'Websocket Handshake failed: ...'). A malformed URL throws, and so does a URL served in this thread
    * (by a copas server this blocked thread could not run).

@@ -56,6 +56,9 @@ function serveSyncClients(data: WorkerData): void {
         case 'ping':
           result = yield* client.ping(a[0] as string | Buffer | undefined);
           break;
+        case 'status':
+          result = [client.latency, client.bufferedAmount];
+          break;
         default:
           throw new Error(`websocket.client.sync: unknown operation ${String(req.op)}`);
       }

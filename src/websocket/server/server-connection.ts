@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { TaskGenerator } from '../../scheduler';
+import { completed, type Operation, type TaskGenerator } from '../../scheduler/operation';
 import { WebSocketConnection, type ConnectionOptions, type WsSendResult } from '../connection';
+import { afterIoTurn, fanOut, type FanOutPace } from './fan-out';
 
 /** The clients of one protocol on one server, for broadcast. */
 export type ClientGroup = Set<ServerConnection>;
@@ -55,14 +56,27 @@ export class ServerConnection extends WebSocketConnection {
 
   /**
    * Sends `message` to every other client of the same protocol, then to this one, as lua-websockets'
-   * broadcast does. Returns this connection's send result.
+   * broadcast does, without waiting on any of them: each gets it queued, or its slow-client policy when
+   * its queue is over maxBufferedAmount (see fan-out.ts). When a recipient within its bound has more than
+   * Node's high-water mark queued, the caller gives the event loop one turn (never waits for a client), so
+   * a relay reads its sender no faster than the sockets drain. Returns what a send on this connection returns.
    *
    * Lua: `ws:broadcast(message)`  ->  TS: `yield* ws.broadcast(message)`
    */
-  *broadcast(message: string | Uint8Array, opcode?: number): TaskGenerator<WsSendResult> {
-    for (const client of [...this.group]) {
-      if (client !== this) yield* client.send(message, opcode);
-    }
-    return yield* this.send(message, opcode);
+  broadcast(message: string | Uint8Array, opcode?: number): Operation<WsSendResult> {
+    const pace: FanOutPace = { congested: false };
+    fanOut('broadcast', othersThenSelf(this.group, this), message, opcode, undefined, pace);
+    const result: WsSendResult = this.state === 'OPEN' ? [true] : [null, false, 1006, 'wrong state'];
+    return pace.congested ? pacedResult(result) : completed(result);
   }
+}
+
+function* pacedResult(result: WsSendResult): TaskGenerator<WsSendResult> {
+  yield* afterIoTurn();
+  return result;
+}
+
+function* othersThenSelf(group: ClientGroup, self: ServerConnection): Generator<ServerConnection> {
+  for (const c of group) if (c !== self) yield c;
+  yield self;
 }

@@ -1,0 +1,100 @@
+/**
+ * Fan-out: one message to many connections without waiting on any of them.
+ *
+ * `fanOut(fn, targets, message, opcode?, except?)` encodes the frame once and queues the same Buffers on every open
+ * connection (those that agreed permessage-deflate compress it in their own context). No connection is
+ * waited on: each has a bound on the bytes queued for it (`maxBufferedAmount`), and a connection whose queue
+ * would pass it gets its slow-client policy instead of the message: 'close' (a close frame with
+ * SLOW_CLIENT_CLOSE_CODE, then the connection is dropped at its close deadline) or 'skip' (this message is
+ * not queued for it; later ones are, once it has caught up).
+ *
+ * `ws.broadcast`, `server.broadcast` and topics (`server.publish`) are all this one function over different
+ * sets of connections.
+ */
+import { kernel } from '../../scheduler/kernel';
+import { KEEPS_LOOP_ALIVE, type TaskGenerator } from '../../scheduler/operation';
+import { WaitOn } from '../../scheduler/observer';
+import type { Task } from '../../scheduler/task';
+import { encodeFrame } from '../core/frame-encoder';
+import { checkOutgoing, checkTextBytes, payloadOf } from '../outgoing-message';
+import type { WebSocketConnection } from '../connection';
+import { bufferedAmountOf, SLOW_CLIENT_CLOSE_CODE, SLOW_CLIENT_CLOSE_REASON } from '../buffered-amount';
+
+/**
+ * Queues one message on every open connection in `targets` (skipping `except`), never waiting; `fn` names
+ * the caller in argument errors. Returns the
+ * number of connections it was queued on; connections over their bound get their policy instead (see the
+ * module's comment), connections not OPEN are passed over.
+ */
+export function fanOut(fn: string, targets: Iterable<WebSocketConnection>, message: string | Uint8Array, opcode?: number,
+  except?: WebSocketConnection, pace?: FanOutPace): number {
+  const op = checkOutgoing(fn, message, opcode);
+  const data = payloadOf(message, op);
+  checkTextBytes(fn, data, op);
+  let shared: Buffer[] | null = null;
+  let sharedBytes = 0;
+  let queued = 0;
+  for (const conn of targets) {
+    if (conn === except || conn.state !== 'OPEN') continue;
+    const sock = conn.sock;
+    const proto = conn.protocolState;
+    if (sock === null || proto === null) continue;
+    const buffered = bufferedAmountOf(conn);
+    let frames: Buffer[];
+    if (conn.sharesFrames) {
+      if (shared === null) {
+        shared = [];
+        encodeFrame(op, data, { fin: true, rsv1: false, mask: false }, shared);
+        for (const b of shared) sharedBytes += b.length;
+      }
+      if (overBound(conn, buffered, sharedBytes)) continue;
+      frames = shared;
+    } else {
+      // checked before compressing: a message compressed and then not sent would desynchronise the peer's
+      // inflater (context takeover), so the bound is judged on the uncompressed size
+      if (overBound(conn, buffered, typeof data === 'string' ? Buffer.byteLength(data) : data.length)) continue;
+      proto.sendMessage(data, op);
+      frames = proto.takeOutgoing();
+    }
+    if (sock.write(frames) !== 'closed') {
+      queued++;
+      if (pace !== undefined && !pace.congested) {
+        const stream = sock.stream;
+        const after = stream === null ? 0 : stream.writableLength;
+        pace.congested = stream !== null && after > stream.writableHighWaterMark && after <= conn.maxBufferedAmount;
+      }
+    }
+  }
+  return queued;
+}
+
+/**
+ * Set by fanOut when some recipient that is still within its bound has more queued than Node's high-water
+ * mark: the sender should let the event loop turn once (see afterIoTurn) before it sends more.
+ */
+export interface FanOutPace { congested: boolean }
+
+/**
+ * Waits for one turn of Node's event loop (its I/O poll), not for any connection: a task that relays a
+ * fast sender to many clients then reads no faster than the sockets take the bytes, instead of piling them
+ * up until the clients that merely lag pass their bound. A stalled client past its bound is not waited for.
+ */
+export function* afterIoTurn(): TaskGenerator<void> {
+  let task: Task | null = kernel.currentOrThrow('broadcast');
+  setImmediate(() => { if (task !== null) kernel.resume(task); });
+  try {
+    yield* kernel.wait(undefined, KEEPS_LOOP_ALIVE, WaitOn.Write, null);
+  } finally {
+    task = null;
+  }
+}
+
+/**
+ * True when `bytes` more would take `conn` past its bound; applies its policy then. A connection with nothing
+ * queued always takes the message, so one message larger than the bound still reaches a client that keeps up.
+ */
+function overBound(conn: WebSocketConnection, buffered: number, bytes: number): boolean {
+  if (buffered === 0 || buffered + bytes <= conn.maxBufferedAmount) return false;
+  if (conn.slowClient === 'close') conn.closeWithoutWaiting(SLOW_CLIENT_CLOSE_CODE, SLOW_CLIENT_CLOSE_REASON);
+  return true;
+}
