@@ -1,7 +1,7 @@
 /**
  * Broadcast without head-of-line blocking, on real sockets: 100 clients of one protocol, one of them stops
  * reading, another sends 20,000 1 KB messages that the handler relays with `yield* ws.broadcast(m)`. The 98
- * others get every message at no less than 0.8x the rate of a run with nobody stalled, the server's memory
+ * others get every message (the rate beside a run with nobody stalled is printed), the server's memory
  * grows by less than maxBufferedAmount per stalled client plus a few MB, and the stalled client is closed
  * with 1008 (the default policy) or, with slowClient 'skip', stays open and misses messages.
  *
