@@ -19,3 +19,4 @@ export type { HttpRequestOptions, HttpSslParams, HttpTimeout, HttpTableResult, H
 export { websocket, WebSocketConnection, CopasClient, SyncClient, WebSocketServer, ServerConnection } from './websocket';
 export type { WebSocketModule, WebSocketState, WsMessage, WsReceiveResult, WsSendResult, WsCloseResult, ClientOptions, WsConnectResult, ConnectionOptions, DeflateOptions, ServerConfig, WebSocketHandler } from './websocket';
 export type { UpgradeRequest, AuthorizeVerdict, AuthorizeHook, SlowClientPolicy } from './websocket';
+export type { PubSubConfig, PubSubStatus, BridgeState, BridgeStats } from './websocket';

@@ -8,3 +8,5 @@ export { WebSocketServer, listen, type ServerConfig, type WebSocketHandler } fro
 export { ServerConnection } from './server/server-connection';
 export type { UpgradeRequest, AuthorizeVerdict, AuthorizeHook } from './server/admission';
 export type { SlowClientPolicy } from './buffered-amount';
+export type { PubSubConfig, PubSubStatus } from './server/server-topics';
+export type { BridgeState, BridgeStats } from './pubsub/redis-bridge';

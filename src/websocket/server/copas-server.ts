@@ -20,10 +20,10 @@ import { WebSocketProtocol } from '../core/protocol';
 import { textFrames } from '../text-frames';
 import { ServerConnection, type ClientGroup } from './server-connection';
 import { checkOrigins, refuseOrigin, runAuthorize, type AuthorizeHook, type Refusal, type UpgradeRequest } from './admission';
-import { fanOut } from './fan-out';
 import type { SlowClientPolicy } from '../buffered-amount';
 import { checkConnectionOptions } from '../connection-options';
 import { WS_OPTION_NAMES } from '../../util/options-check';
+import { checkPubSubConfig, checkTopic, ServerTopics, type PubSubConfig, type PubSubStatus } from './server-topics';
 
 /** A protocol handler: a task body given the connection. */
 export type WebSocketHandler = TaskFunction<[ServerConnection], unknown>;
@@ -75,11 +75,16 @@ export interface ServerConfig {
   pingInterval?: number | null;
   /** Seconds a PING may go unanswered before the client is closed with 1011 (default 20; null = never). */
   pingTimeout?: number | null;
+  /**
+   * Share topics with other processes and machines: `{ redis: 'redis://host:port' }` (see docs/scaling.md).
+   * Redis being unreachable is reported through on_error and retried; local subscribers are served meanwhile.
+   */
+  pubsub?: PubSubConfig;
 }
 
 const CONFIG_KEYS = ['port', 'interface', 'protocols', 'default', 'on_error', 'server', 'tls', 'compression', 'maxMessageSize',
   'timeout', 'closeTimeout', 'handshakeTimeout', 'on_request', 'manual', 'origins', 'authorize', 'maxConnections',
-  'maxBufferedAmount', 'slowClient', 'pingInterval', 'pingTimeout'] as const;
+  'maxBufferedAmount', 'slowClient', 'pingInterval', 'pingTimeout', 'pubsub'] as const;
 
 let serverCount = 0;
 
@@ -95,6 +100,7 @@ export class WebSocketServer {
   /** The Node HTTP server underneath (the user's when mounted; null in manual mode). */
   readonly httpServer: http.Server | null;
   private readonly groups = new Map<string | null, ClientGroup>();
+  private readonly hub: ServerTopics;
   /** The config's protocol names by name: a chosen protocol is the config's string, not a copy per connection. */
   private readonly protocolNames: Map<string, string>;
   private readonly origins: Set<string | null> | null;
@@ -112,6 +118,8 @@ export class WebSocketServer {
   constructor(private readonly config: ServerConfig) {
     this.name = `websocket-server#${++serverCount}`;
     this.protocolNames = new Map(Object.keys(config.protocols ?? {}).map((k) => [k, k]));
+    const served: (string | null)[] = [...this.protocolNames.keys(), ...(config.default !== undefined ? [null] : [])];
+    this.hub = new ServerTopics(config.pubsub, this.groups, served, (m) => this.error(m));
     this.origins = checkOrigins('websocket.server.copas.listen', config.origins);
     if (config.manual === true) {
       this.ownsHttpServer = false;
@@ -252,7 +260,7 @@ export class WebSocketServer {
     socket.write(buildServerResponse(key, chosen, agreement === null ? null : agreement.header));
     let group = this.groups.get(chosen);
     if (group === undefined) { group = new Set(); this.groups.set(chosen, group); }
-    const conn = new ServerConnection(req, chosen, group, {
+    const conn = new ServerConnection(req, chosen, group, this.hub, {
       timeout: config.timeout, closeTimeout: config.closeTimeout, maxBufferedAmount: config.maxBufferedAmount,
       slowClient: config.slowClient, pingInterval: config.pingInterval, pingTimeout: config.pingTimeout,
     });
@@ -284,7 +292,8 @@ export class WebSocketServer {
   /**
    * Sends `message` to every open client (of `protocol` only, when given; null = the default handler's),
    * from any task or callback, never waiting on any client: see `maxBufferedAmount` and `slowClient`.
-   * Returns the number of clients it was queued for.
+   * With `pubsub` it also reaches those clients in every other process. Returns the number of local clients
+   * it was queued for.
    *
    * TS only: `server.broadcast('tick', websocket.TEXT)`; `server.broadcast(frame, websocket.BINARY, 'video')`
    */
@@ -292,8 +301,24 @@ export class WebSocketServer {
     if (protocol !== undefined && protocol !== null && typeof protocol !== 'string') {
       throw argError('server.broadcast', 'protocol', 'a sub-protocol name (or null for the default handler)', protocol);
     }
-    if (protocol !== undefined) return fanOut('server.broadcast', this.groups.get(protocol) ?? [], message, opcode);
-    return fanOut('server.broadcast', allOf(this.groups), message, opcode);
+    return this.hub.broadcast(protocol, message, opcode);
+  }
+
+  /**
+   * Sends `message` (default TEXT) to every connection subscribed to `topic`, here and, with `pubsub`, in every
+   * process on the same Redis: once each, encoded once, never waiting on a slow one (uWebSockets'
+   * app.publish). Usable from any task or callback. Returns how many local connections it was written to.
+   *
+   * TS only: `server.publish('room/42', 'hello')`
+   */
+  publish(topic: string, message: string | Uint8Array, opcode?: number): number {
+    checkTopic('publish', topic);
+    return this.hub.publish(topic, message, opcode);
+  }
+
+  /** The link to Redis when listen had `pubsub`, else null. */
+  get pubsub(): PubSubStatus | null {
+    return this.hub.bridge;
   }
 
   /**
@@ -307,6 +332,7 @@ export class WebSocketServer {
     this.httpServer?.off('upgrade', this.onUpgrade);
     if (this.ownsHttpServer) this.httpServer?.close();
     kernel.release();
+    this.hub.close();
     if (!keep_clients) for (const c of this.clients) c.closeInBackground(CLOSE_GOING_AWAY);
   }
 
@@ -328,9 +354,6 @@ export class WebSocketServer {
   }
 }
 
-function* allOf(groups: Map<string | null, ClientGroup>): Generator<ServerConnection> {
-  for (const g of groups.values()) yield* g;
-}
 
 function ignore(): void { /* see refuse */ }
 
@@ -370,6 +393,7 @@ export function listen(config: ServerConfig): WebSocketServer {
   checkString(fn, 'config.interface', c.interface, true);
   checkFunction(fn, 'config.on_error', c.on_error, true);
   checkFunction(fn, 'config.on_request', c.on_request, true);
+  checkPubSubConfig(fn, c.pubsub);
   if (c.server !== undefined && !(c.server instanceof http.Server)) throw argError(fn, 'config.server', 'an http.Server or https.Server', c.server);
   if (c.manual !== undefined && typeof c.manual !== 'boolean') throw argError(fn, 'config.manual', 'a boolean', c.manual);
   if (c.manual === true && (c.server !== undefined || c.port !== undefined)) throw new TypeError(`${fn}: 'manual: true' neither listens nor mounts: leave out 'port' and 'server'`);
