@@ -154,7 +154,7 @@ describe('topics', () => {
     expect(() => server.publish('t', 'x', 9)).toThrow("publish: argument 'opcode' must be websocket.TEXT (1) or websocket.BINARY (2), got number 9");
     expect(() => server.publish('t', Buffer.from([0xff]), websocket.TEXT)).toThrow("publish: argument 'message' must be valid UTF-8 for a TEXT message");
     expect(() => websocket.server.copas.listen({ port: 0, default: commands, pubsub: { redis: 'localhost:6379' } })).toThrow("argument 'config.pubsub.redis' must be a URL 'redis://host:port'");
-    expect(() => websocket.server.copas.listen({ port: 0, default: commands, pubsub: { redis: 'redis://x', channel: 'a' } as never })).toThrow("unknown option 'channel' in config.pubsub; known options: redis, prefix");
+    expect(() => websocket.server.copas.listen({ port: 0, default: commands, pubsub: { redis: 'redis://x', channel: 'a' } as never })).toThrow("unknown option 'config.pubsub.channel' (known: redis, prefix)");
     const [p] = await connect(server, 1);
     await until(() => p.inbox.length === 1, 3000, 'checked');
     p.ws.close();
