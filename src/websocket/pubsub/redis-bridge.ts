@@ -84,6 +84,8 @@ export class RedisBridge {
   private subReady = false;
   private pubReady = false;
   private lastProblem = '';
+  /** SUBSCRIBEs sent and not yet acknowledged: ready() waits for them. */
+  private subscribing = 0;
   private readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
 
   private readonly listener = (raw: Buffer, channel: Buffer): void => {
@@ -137,7 +139,7 @@ export class RedisBridge {
 
   /** Resolves once both connections are up and every wanted topic is subscribed (now, if they already are). */
   ready(): Promise<void> {
-    if (this.stateNow === 'ready') return Promise.resolve();
+    if (this.stateNow === 'ready' && this.subscribing === 0) return Promise.resolve();
     if (this.stateNow === 'closed') return Promise.reject(new Error('pubsub: the Redis bridge is closed'));
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
@@ -177,6 +179,11 @@ export class RedisBridge {
     this.stats.connects++;
     if (wasDown) this.options.onNotice(`pubsub: Redis at ${this.options.url} reachable again`);
     this.lastProblem = '';
+    this.wakeReady();
+  }
+
+  private wakeReady(): void {
+    if (this.stateNow !== 'ready' || this.subscribing > 0 || this.readyWaiters.length === 0) return;
     const waiters = this.readyWaiters;
     this.readyWaiters = [];
     for (const w of waiters) w.resolve();
@@ -185,7 +192,10 @@ export class RedisBridge {
   /** The first local subscriber of `topic` came: subscribe to its channel (now, or at the next connect). */
   subscribe(topic: string): void {
     this.wanted.add(topic);
-    if (this.subReady) this.sub.subscribe(this.options.prefix + topic, this.listener, true).catch(() => undefined);
+    if (!this.subReady) return;
+    this.subscribing++;
+    const settled = (): void => { this.subscribing--; this.wakeReady(); };
+    this.sub.subscribe(this.options.prefix + topic, this.listener, true).then(settled, settled);
   }
 
   /** The last local subscriber of `topic` left. */
