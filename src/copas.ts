@@ -127,7 +127,13 @@ const fields = {
 };
 
 /** Calling the copas object runs the loop, as Copas' `__call` does: `copas(fn)` is `copas.loop(fn)`. */
-const call = (initializer?: Parameters<typeof core.loop>[0], timeout?: number): Promise<void> => core.loop(initializer, timeout);
+const call: CopasCall = (initializer, timeout) => core.loop(initializer, timeout);
+
+/** The call signature of the `copas` object: `copas(init?, timeout?)` is `copas.loop(init?, timeout?)`. */
+export type CopasCall = (initializer?: core.TaskFunction<[], unknown> | number, timeout?: number) => Promise<void>;
+
+/** The functions and submodules of the `copas` object (its properties; see `copas`). */
+export type CopasFunctions = typeof fields;
 
 /**
  * The `copas` object: Copas 4.11's API with Lua's names. Blocking functions are generator operations
@@ -136,7 +142,7 @@ const call = (initializer?: Parameters<typeof core.loop>[0], timeout?: number): 
  * Lua: `local copas = require 'copas'`  ->  TS: `import { copas } from 'copas-ts'`
  * Lua: `copas(function() ... end)`      ->  TS: `copas(function* () { ... })`
  */
-export const copas: typeof call & typeof fields = Object.defineProperties(call, Object.getOwnPropertyDescriptors(fields)) as typeof call & typeof fields;
+export const copas: CopasCall & CopasFunctions = Object.defineProperties(call, Object.getOwnPropertyDescriptors(fields)) as CopasCall & CopasFunctions;
 
 /** The type of the `copas` object. */
 export type Copas = typeof copas;

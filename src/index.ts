@@ -3,7 +3,7 @@
  *
  * Lua: `local copas = require 'copas'`  ->  TS: `import { copas, socket, websocket } from 'copas-ts'`
  */
-export { copas, type Copas } from './copas';
+export { copas, type Copas, type CopasCall, type CopasFunctions } from './copas';
 export { socket, TcpSocket, TcpServer, UdpSocket } from './socket';
 export type { SocketModule, ReceivePattern, ReceiveResult, SendResult, OkResult, TlsParams, SocketData, ConnectionHandler } from './socket';
 export type { Operation, AwaitableOperation, Instruction, TaskFunction, TaskGenerator, Task, TaskResult, TryResult, ErrorHandler, CopasStatus } from './scheduler';

@@ -8,30 +8,51 @@ import { httpConfig } from './config';
 
 /** Copas' nested TLS table for copas.http: `{ wrap = luasec_params, sni = { names, strict } }`. */
 export interface HttpSslParams {
+  /** LuaSec's TLS table for the connection (mode is always 'client'). */
   wrap?: TlsParams;
-  sni?: { names?: string; strict?: boolean };
+  /** Server Name Indication. */
+  sni?: {
+    /** The name sent (default: the URL's host). */
+    names?: string;
+    /** Accepted for Copas compatibility. */
+    strict?: boolean;
+  };
 }
 
 /** Timeouts of one request: all operations, or each kind (seconds). */
-export type HttpTimeout = number | { connect?: number; send?: number; receive?: number };
+export type HttpTimeout = number | {
+  /** Seconds to connect. */
+  connect?: number;
+  /** Seconds for each send. */
+  send?: number;
+  /** Seconds for each receive. */
+  receive?: number;
+};
 
 /**
  * The table form of copas.http.request (LuaSocket's request table). `source` is the request body (a string,
  * sent as UTF-8, or bytes); `sink` receives the response body; without a sink it is read and dropped.
  */
 export interface HttpRequestOptions {
+  /** The http:// or https:// URL. */
   url: string;
+  /** The request method (default 'GET'). */
   method?: string;
+  /** Request headers, added to the defaults. */
   headers?: Record<string, string | number>;
+  /** The request body. */
   source?: string | Uint8Array;
+  /** Receives the response body. */
   sink?: HttpSink;
   /** false: never follow; 'all': also follow an https -> http redirect (refused by default). */
   redirect?: boolean | 'all';
+  /** Seconds for every operation, or per kind. */
   timeout?: HttpTimeout;
   /** TLS for https: LuaSec's flat table or Copas' `{ wrap, sni }`. Default: Copas' (verify 'none'). */
   sslparams?: TlsParams | HttpSslParams;
   /** LuaSec's protocol / verify at the top level (Copas' backward-compatible form). */
   protocol?: TlsParams['protocol'];
+  /** LuaSec's verify at the top level. */
   verify?: TlsParams['verify'];
   /** Makes the (unconnected) socket for a request, as LuaSocket's `create`. */
   create?: (reqt: HttpRequestOptions) => TcpSocket;
