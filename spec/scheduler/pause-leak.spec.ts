@@ -1,26 +1,17 @@
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { copas } from '../../src';
 import type { Task } from '../../src';
 import { settle } from './helpers';
+import { collectGarbage } from '../support/gc';
 
 afterEach(settle);
 
-function getGc(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (typeof g === 'function') return g;
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-}
-
-async function collect(gc: () => void): Promise<number> {
-  for (let i = 0; i < 3; i++) { gc(); await new Promise<void>((r) => setImmediate(r)); }
+async function collect(): Promise<number> {
+  for (let i = 0; i < 3; i++) { collectGarbage(); await new Promise<void>((r) => setImmediate(r)); }
   return process.memoryUsage().heapUsed;
 }
 
 describe('pause: no leak (tests/pause.lua)', () => {
   it('100,000 tasks that pauseforever and are removed leave the heap where it was', async () => {
-    const gc = getGc();
     const N = 100_000;
     // a warm-up round so that code and one-time structures are in place before measuring
     const run = async (n: number): Promise<WeakRef<Task>> => {
@@ -37,16 +28,15 @@ describe('pause: no leak (tests/pause.lua)', () => {
       return ref;
     };
     await run(1000);
-    const before = await collect(gc);
+    const before = await collect();
     const ref = await run(N);
-    const after = await collect(gc);
+    const after = await collect();
     expect(ref.deref()).toBeUndefined(); // the removed task itself was collected
     // 100,000 leaked tasks would be tens of MB; allow noise of 2 MB
     expect(after - before).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('removed waiting tasks (lock, semaphore, queue) leave nothing behind either', async () => {
-    const gc = getGc();
     const l = copas.lock.new(Infinity);
     const s = copas.semaphore.new(1, 0, Infinity);
     const q = copas.queue.new();
@@ -64,9 +54,9 @@ describe('pause: no leak (tests/pause.lua)', () => {
       expect(s.get_wait()).toEqual([0]);
     };
     await round(100);
-    const before = await collect(gc);
+    const before = await collect();
     await round(20_000);
-    const after = await collect(gc);
+    const after = await collect();
     expect(after - before).toBeLessThan(2 * 1024 * 1024);
   });
 });

@@ -1,18 +1,10 @@
 import * as net from 'node:net';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { copas, socket, type TcpSocket } from '../../src';
 import { listen } from './helpers';
+import { collectGarbage } from '../support/gc';
 
 const MB = 1024 * 1024;
 
-/**
- * A full garbage collection, callable without --expose-gc. The memory bounds below are about what the socket
- * layer keeps alive, so they are read after a collection: without one they measure when V8 gets round to
- * freeing the 64 KiB chunks already read (Node 24 lets about 100 MB of them wait), not what is retained.
- */
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = vm.runInNewContext('gc') as () => void;
 
 /** What the Node stream under a TcpSocket holds (internal; read only to show the backpressure). */
 function streamOf(skt: TcpSocket): net.Socket {

@@ -93,6 +93,8 @@ export class WebSocketConnection {
   failure: WsCloseResult | null = null;
   /** @internal (fan-out) no permessage-deflate and no masking: a broadcast may write the frame Buffers it encoded once. */
   sharesFrames = false;
+  /** @internal (fan-out) bytes queued for the peer when a broadcast last paced on it; -1 = not pacing on it. */
+  paceMark = -1;
 
   /** Made by the clients and the server with their options. */
   constructor(options: ConnectionOptions = {}) {

@@ -58,11 +58,7 @@ export function fanOut(fn: string, targets: Iterable<WebSocketConnection>, messa
     }
     if (sock.write(frames) !== 'closed') {
       queued++;
-      if (pace !== undefined && !pace.congested) {
-        const stream = sock.stream;
-        const after = stream === null ? 0 : stream.writableLength;
-        pace.congested = stream !== null && after > stream.writableHighWaterMark && after <= conn.maxBufferedAmount;
-      }
+      if (pace !== undefined) paceOn(conn, buffered, pace);
     }
   }
   return queued;
@@ -73,6 +69,24 @@ export function fanOut(fn: string, targets: Iterable<WebSocketConnection>, messa
  * mark: the sender should let the event loop turn once (see afterIoTurn) before it sends more.
  */
 export interface FanOutPace { congested: boolean }
+
+/**
+ * Sets `pace.congested` when `conn` (which had `before` bytes queued before this message) lags but drains: it
+ * holds more than Node's high-water mark, less than its bound, and took some bytes since the last message
+ * paced on it. A peer that took nothing during that turn has stalled: waiting on it would only slow every
+ * other recipient to one message per turn, so it is left to reach its bound and get its policy.
+ */
+function paceOn(conn: WebSocketConnection, before: number, pace: FanOutPace): void {
+  const stream = conn.sock?.stream;
+  const after = stream === null || stream === undefined ? 0 : stream.writableLength;
+  if (stream === null || stream === undefined || after <= stream.writableHighWaterMark || after > conn.maxBufferedAmount) {
+    conn.paceMark = -1;
+    return;
+  }
+  const draining = conn.paceMark < 0 || before < conn.paceMark;
+  conn.paceMark = after;
+  if (draining) pace.congested = true;
+}
 
 /**
  * Waits for one turn of Node's event loop (its I/O poll), not for any connection: a task that relays a
