@@ -80,7 +80,14 @@ describe('copas.inspect in Chromium', () => {
       await sleep(200);
       expect([a, b]).toEqual([a0 + 1, b0 + 1]); // exactly one step: each ready task ran once
 
-      await page.locator('#tasks tbody tr', { hasText: 'counter-a' }).click();
+      // the table re-renders on every update, so a click can land on a row that has just moved: click until
+      // counter-a's row is the selected one
+      for (let attempt = 0; ; attempt++) {
+        await page.locator('#tasks tbody tr', { hasText: 'counter-a' }).click();
+        const chosen = await page.evaluate("document.querySelector('#tasks tr.selected td.name')?.textContent");
+        if (chosen === 'counter-a') break;
+        if (attempt === 5) throw new Error(`the click selected ${String(chosen)}, not counter-a`);
+      }
       await page.click('#turn');
       await textIs(page, 'steps', '2');
       await sleep(200);

@@ -20,17 +20,23 @@ describe('copas.timer (tests/timer.lua)', () => {
     await runMain(function* () {
       const gettime = copas.gettime;
       let countT1 = 0;
+      // the canceller below runs after t1's 6th run (the Lua test arms it at 0.65 s, which on a loaded machine
+      // can come after 5 runs: a recurring timer re-arms from when it ran, so lateness adds up)
+      let startCanceller = (): void => undefined;
       const t1 = copas.timer.new({
         delay: 0.1, recurring: true, params: 'hello world',
-        callback: (_t, params) => { expect(params).toBe('hello world'); successes++; countT1++; },
+        callback: (_t, params) => {
+          expect(params).toBe('hello world'); successes++; countT1++;
+          if (countT1 === 6) startCanceller();
+        },
       });
       const t2Start = gettime();
       const t2 = copas.timer.new({
         delay: 0.2, recurring: false, initial_delay: 0.02, params: { start: t2Start },
         callback: (_t, p) => { expect(gettime() - p.start).toBeLessThan(0.19); successes++; },
       });
-      copas.timer.new({
-        delay: 0.65, // lets t1 run 6 times
+      startCanceller = () => copas.timer.new({
+        delay: 0, // at the next step, long before t1 is due again
         callback: (self) => {
           expect(t1.cancel()).toEqual([t1]);
           expect(t2.cancel()).toEqual([null, 'not armed']);
@@ -38,6 +44,10 @@ describe('copas.timer (tests/timer.lua)', () => {
           expect(countT1).toBe(6);
           successes++;
           expect(self.cancel()).toEqual([null, 'not armed']); // a fired one-shot is no longer armed
+          copas.addthread(function* () {
+            yield* copas.pause(0.25);
+            expect(countT1).toBe(6); // cancelled: it ran no more
+          });
         },
       });
       copas.timer.new({

@@ -124,7 +124,7 @@ describe('copas.http.request, table form', () => {
 
   it('refuses unknown options and misspelt timeout keys with Copas\' text', async () => {
     await runMain(function* () {
-      expect(() => copas.http.request({ url: 'http://x/', proxi: 'p' } as never).next()).toThrow("http.request: unknown option 'proxi'");
+      expect(() => copas.http.request({ url: 'http://x/', proxi: 'p' } as never).next()).toThrow("http.request: unknown option 'reqt.proxi' (known: url, method");
       expect(() => copas.http.request({ url: 'http://x/', timeout: { recieve: 1 } } as never).next())
         .toThrow("'recieve' is not a valid timeout option. Valid: 'connect', 'send', 'receive'");
       expect(() => copas.http.request(42 as never).next()).toThrow("http.request: argument 'reqt' must be a URL string or a request table");

@@ -1,5 +1,6 @@
 import type { TaskGenerator } from '../../scheduler';
 import { argError, checkString } from '../../util/args';
+import { checkKnownKeys } from '../../util/options-check';
 import { TcpSocket } from '../tcp-socket';
 import type { TlsParams } from '../tls-params';
 import { receivebody, receiveUntilClosed, type HttpSink } from './body';
@@ -63,7 +64,7 @@ export type HttpTableResult = [1, number, HttpHeaders, string] | [null, string];
 /** What the string form returns: `[body, code, headers, status]` or `[null, err]`. */
 export type HttpStringResult = [Buffer, number, HttpHeaders, string] | [null, string];
 
-const KEYS = new Set(['url', 'method', 'headers', 'source', 'sink', 'redirect', 'timeout', 'sslparams', 'protocol', 'verify', 'create']);
+const KEYS = ['url', 'method', 'headers', 'source', 'sink', 'redirect', 'timeout', 'sslparams', 'protocol', 'verify', 'create'];
 const TIMEOUT_KEYS = new Set(['connect', 'send', 'receive']);
 
 /** Internal state carried along a chain of redirects. */
@@ -81,9 +82,7 @@ function checkRequest(reqt: unknown): HttpRequestOptions {
   if (reqt === null || typeof reqt !== 'object' || Array.isArray(reqt)) {
     throw argError('http.request', 'reqt', 'a URL string or a request table ({ url, method?, headers?, ... })', reqt);
   }
-  for (const key of Object.keys(reqt)) {
-    if (!KEYS.has(key)) throw new TypeError(`http.request: unknown option '${key}' (known: ${[...KEYS].join(', ')})`);
-  }
+  checkKnownKeys('http.request', 'reqt', reqt, KEYS);
   const r = reqt as HttpRequestOptions;
   checkString('http.request', 'reqt.url', r.url);
   checkString('http.request', 'reqt.method', r.method, true);
