@@ -20,6 +20,7 @@ local function dinner(title, ordered)
         local ok, err = forks[second]:get()
         if not ok then
           print(name .. " gave up on fork " .. second .. ": " .. err)
+          copas.pause(0.05)             -- so that all run out of patience before a fork comes free
           forks[first]:release()
           return
         end

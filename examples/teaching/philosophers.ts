@@ -24,6 +24,9 @@ function dinner(title: string, ordered: boolean): void {
         const [ok, err] = yield* forks[second]!.get();
         if (ok === null) {
           console.log(`${name} gave up on fork ${second}: ${err}`);
+          // so that all run out of patience before a fork comes free: on a busy machine their timeouts can
+          // end milliseconds apart, and a fork put down at once would feed the next philosopher instead
+          yield* copas.pause(0.05);
           forks[first]!.release();
           return;
         }
