@@ -103,12 +103,12 @@ async function relay(clients: number, stalled: number, slowClient: SlowClientPol
 describe('broadcast with a stalled client', () => {
   it('100 clients, one stalled: the 99 readers get all 20,000 messages at >= 0.8x the rate; memory stays bounded; the stalled one is closed', async () => {
     // a first run in a process is faster than the ones after it (less garbage to collect), so one run warms
-    // up, then the two alternate twice and the best of each is kept, so that a burst of load from a spec
-    // running beside this one does not decide the rate
+    // up; then the two alternate three times and the best of each is kept: runs of the same kind vary by up to
+    // 1.5x (2.5-3.8 s on Node 24), and a burst of load from a spec running beside this one must not decide
     await relay(100, 0, 'close');
     const free: Run[] = [];
     const stall: Run[] = [];
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < 3; round++) {
       stall.push(await relay(100, 1, 'close'));
       free.push(await relay(100, 0, 'close'));
     }
@@ -128,7 +128,7 @@ describe('broadcast with a stalled client', () => {
       expect(run.stalledOpen).toBe(false); // closed by the policy (1008), then dropped at its close deadline
     }
     expect(ratio).toBeGreaterThanOrEqual(0.8);
-  }, 240000);
+  }, 300000);
 
   it("slowClient 'skip': the stalled client stays open and misses what did not fit, the others get everything", async () => {
     const run = await relay(10, 1, 'skip');
