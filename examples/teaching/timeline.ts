@@ -25,9 +25,14 @@ const OUTSIDE = '(outside tasks)';
 async function record(lesson: string): Promise<TimelineEvent[]> {
   const events: TimelineEvent[] = [];
   const t0 = copas.gettime();
-  copas.debug.start((line) => {
-    const m = /^resuming (.*)$/.exec(line);
-    if (m !== null) events.push({ kind: 'resume', t: copas.gettime() - t0, task: m[1] });
+  // As Copas, copas.debug logs a task's creation as a first resume that pauses at once; the turns start at
+  // the resumes after it (or at a server handler's first one, "resuming 'h' for socket 's'").
+  const created = new Set<string>();
+  copas.debug.start((...parts) => {
+    if (parts[0] !== "resuming '") return;
+    const task = String(parts[1]);
+    if (parts.length === 3 && !created.has(task)) { created.add(task); return; }
+    events.push({ kind: 'resume', t: copas.gettime() - t0, task });
   });
   console.log = (...args: unknown[]) => {
     const task = copas.current();

@@ -29,6 +29,12 @@ export abstract class EventLoop {
   private nodeTimer: NodeJS.Timeout | null = null;
   private nodeTimerAt = Infinity;
   private loopDone: (() => void) | null = null;
+  /** copas.loop's timeout: the longest the loop waits with nothing due before it runs an (idle) step. */
+  private loopTimeout = Infinity;
+  /** While copas.step(timeout) waits: called when a task becomes ready. */
+  private stepWaiter: (() => void) | null = null;
+  /** Tasks woken from outside tasks and timers since the last step by hand (see Kernel.outsideWakes). */
+  abstract outsideWakes: number;
 
   /** Runs one step at `now` (seconds); true if a task ran. */
   abstract step(now?: number): boolean;
@@ -42,8 +48,10 @@ export abstract class EventLoop {
   protected abstract trimIdle(): void;
 
   /** Starts the loop; the Promise resolves once finished() and exit have been seen. */
-  loop(): Promise<void> {
+  loop(timeout = Infinity): Promise<void> {
     if (this.running) throw new Error('copas.loop: the loop is already running');
+    if (this.stepWaiter !== null) throw new Error('copas.loop: a copas.step(timeout) is still waiting');
+    this.loopTimeout = timeout;
     this.exiting = false;
     this.running = true;
     const done = new Promise<void>((resolve) => { this.loopDone = resolve; });
@@ -59,7 +67,11 @@ export abstract class EventLoop {
    * awaiting resolved Promises) cannot keep Node from polling I/O: every so often the tick is a setImmediate.
    */
   protected schedule(): void {
-    if (!this.running || this.inTick || this.immediate !== null || this.microQueued) return;
+    if (!this.running) {
+      if (this.stepWaiter !== null) this.stepWaiter();
+      return;
+    }
+    if (this.inTick || this.immediate !== null || this.microQueued) return;
     if (this.microTicks < MICRO_TICKS) {
       this.microTicks++;
       this.microQueued = true;
@@ -103,14 +115,11 @@ export abstract class EventLoop {
     try {
       const start = performance.now();
       let t = start;
-      let ran = 0;
       do {
-        ran += this.readyLen;
         this.step((TIME_ORIGIN_MS + t) / 1000);
-        // While anything sleeps or waits with a deadline, every step reads the clock, as Copas' does: a
-        // sleeper whose deadline passed during a step wakes in the next one. With nothing timed, tiny steps
-        // (2 tasks giving the turn) share one read per 64 resumes: a read costs as much as a switch.
-        if (ran >= 64 || this.nextDeadline() !== undefined) { t = performance.now(); ran = 0; }
+        // Every step reads the clock, as Copas' does: a sleeper whose deadline passed during a step wakes in
+        // the next one, pause(0) measures what the other tasks took, and a tick of long steps keeps its budget.
+        t = performance.now();
       } while (this.readyLen > 0 && t - start < STEP_BUDGET_MS && this.running);
     } finally {
       this.inTick = false;
@@ -127,7 +136,9 @@ export abstract class EventLoop {
   }
 
   private armTimer(): void {
-    const deadline = this.nextDeadline();
+    let deadline = this.nextDeadline();
+    // With copas.loop's timeout the loop wakes at least that often, as Copas' select returns then.
+    if (this.loopTimeout !== Infinity) deadline = Math.min(deadline ?? Infinity, gettime() + this.loopTimeout);
     if (deadline === undefined) { this.clearTimer(); return; }
     if (this.nodeTimer !== null && this.nodeTimerAt === deadline) return;
     this.clearTimer();
@@ -145,6 +156,37 @@ export abstract class EventLoop {
 
   private clearTimer(): void {
     if (this.nodeTimer !== null) { clearTimeout(this.nodeTimer); this.nodeTimer = null; this.nodeTimerAt = Infinity; }
+  }
+
+  /**
+   * copas.step(timeout) while the loop does not run: waits until a task is ready, the earliest deadline
+   * comes or `seconds` pass, then runs one step. True if a task was woken from outside (I/O, a Promise, a
+   * Node callback) since the last step by hand, as Copas answers true when its select saw socket events.
+   */
+  stepWithin(seconds: number): Promise<boolean> {
+    if (this.running) throw new Error('copas.step: the loop is running; step() is for driving copas by hand');
+    if (this.stepWaiter !== null) throw new Error('copas.step: another copas.step(timeout) is still waiting');
+    return new Promise<boolean>((resolve, reject) => {
+      let timer: NodeJS.Timeout | null = null;
+      let queued = false;
+      const go = (): void => {
+        if (timer !== null) clearTimeout(timer);
+        this.stepWaiter = null;
+        const outside = this.outsideWakes > 0;
+        this.outsideWakes = 0;
+        try { this.step(); } catch (err) { reject(err); return; }
+        resolve(outside);
+      };
+      if (this.readyLen > 0) { queued = true; queueMicrotask(go); return; }
+      let at = gettime() + seconds;
+      const next = this.nextDeadline();
+      if (next !== undefined && next < at) at = next;
+      if (at !== Infinity) timer = setTimeout(go, Math.max(0, Math.ceil((at - gettime()) * 1000)));
+      // A ready task ends the wait; the step runs as a microtask, not inside the callback that woke it.
+      this.stepWaiter = () => {
+        if (!queued && this.readyLen > 0) { queued = true; queueMicrotask(go); }
+      };
+    });
   }
 
   private stop(): void {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { gettime } from './clock';
 import { callErrorHandler, formatTraceback, misuseError } from './diagnostics';
 import { EventLoop } from './event-loop';
@@ -62,19 +63,24 @@ export class Kernel extends EventLoop {
   private callbackTimers = 0;
   private lethargic = 0;
   private aliveWaits = 0;
+  /** Of aliveWaits, the waits to write (send, connect): copas.status()'s `write`. */
+  private writeWaits = 0;
+  /** Tasks woken from outside a task and a timer (I/O, a Promise, a Node callback): copas.step(timeout)'s answer. */
+  outsideWakes = 0;
   private holds = 0;
   /** Tasks in waitforexit (made when the first one waits: see wait-list.ts on the import cycle). */
   private exitWaiters: WaitList | null = null;
 
   // ---- tasks -------------------------------------------------------------------------------------------
 
-  /** Creates a task that first runs on the next step. */
-  spawn<A extends unknown[], T>(name: string | TaskNamer | undefined, fn: TaskFunction<A, T>, args: A): Task<T> {
+  /** Creates a task that first runs on the next step; `socket`: the client a server hands it. */
+  spawn<A extends unknown[], T>(name: string | TaskNamer | undefined, fn: TaskFunction<A, T>, args: A, socket?: object): Task<T> {
     const gen = fn(...args) as TaskGenerator<T>;
     if (gen === null || typeof gen !== 'object' || typeof gen.next !== 'function') {
       throw new TypeError(`copas.addthread: the task function must be a generator function (function* () { ... }), it returned ${describe(gen)}`);
     }
     const task = new Task<T>(gen, name);
+    if (socket !== undefined) task.socket = socket;
     this.tasks.add(task as Task);
     if (this.observer !== null) this.observer.spawned(task as Task, fn);
     this.enqueue(task as Task);
@@ -109,7 +115,11 @@ export class Kernel extends EventLoop {
   park(task: Task, timeout: number | undefined, liveness: WaitLiveness, on: WaitOn, target: unknown): void {
     task.state = TaskState.Waiting;
     task.setWait(on, target);
-    if (liveness === KEEPS_LOOP_ALIVE) { task.keepsAlive = true; this.aliveWaits++; }
+    if (liveness === KEEPS_LOOP_ALIVE) {
+      task.keepsAlive = true;
+      this.aliveWaits++;
+      if (on === WaitOn.Write || on === WaitOn.Connect) this.writeWaits++;
+    }
     if (timeout !== undefined && timeout !== Infinity) { this.heap.push(task, gettime() + timeout); this.heapTasks++; }
   }
 
@@ -119,6 +129,7 @@ export class Kernel extends EventLoop {
     task.state = TaskState.Sleeping;
     this.heap.push(task, gettime() + seconds);
     this.heapTasks++;
+    if (this.observer !== null) this.observer.sleeps(task, seconds);
     yield SUSPEND;
   }
 
@@ -162,6 +173,7 @@ export class Kernel extends EventLoop {
     const s = task.state;
     if (s !== TaskState.Waiting && s !== TaskState.Sleeping && s !== TaskState.Lethargic) return false;
     if (this.observer !== null) this.observer.woken(task, this.current, via);
+    if (via !== 'timer' && this.current === null) this.outsideWakes++;
     this.unpark(task);
     task.resumeValue = value;
     task.waitTarget = null; // hold no Promise or socket past the wait
@@ -308,16 +320,30 @@ export class Kernel extends EventLoop {
 
   /** One step now: expired sleepers become ready, then the ready snapshot runs. True if any task ran. */
   step(now: number = gettime()): boolean {
+    const observer = this.observer;
+    if (observer === null) return this.runStep(now);
+    const start = performance.now();
+    const ran = this.runStep(now);
+    observer.stepped(start, performance.now());
+    return ran;
+  }
+
+  private runStep(now: number): boolean {
     this.prevStepNow = this.stepNow;
     this.stepNow = now;
     const heap = this.heap;
     let e = heap.peek();
+    let core = false;
     while (e !== undefined && e.deadline <= now) {
       heap.pop();
-      if (!(e instanceof Task)) this.callbackTimers--;
+      if (!(e instanceof Task)) {
+        this.callbackTimers--;
+        if (!core && this.observer !== null) { core = true; this.observer.coreTimer(true); }
+      }
       this.fireEntry(e);
       e = heap.peek();
     }
+    if (core && this.observer !== null) this.observer.coreTimer(false);
     const n = this.readyLen;
     if (n === 0) return false;
     const tasks = this.ready;
@@ -405,7 +431,12 @@ export class Kernel extends EventLoop {
         break;
       case TaskState.Waiting:
         if (this.heap.remove(task)) this.heapTasks--;
-        if (task.keepsAlive) { task.keepsAlive = false; this.aliveWaits--; }
+        if (task.keepsAlive) {
+          task.keepsAlive = false;
+          this.aliveWaits--;
+          const on = task.waitOn;
+          if (on === WaitOn.Write || on === WaitOn.Connect) this.writeWaits--;
+        }
         break;
       case TaskState.Lethargic:
         this.lethargic--;
@@ -438,6 +469,11 @@ export class Kernel extends EventLoop {
     for (let i = 0; i < len; i++) if (list[i] === task) { list[i] = null; return; }
   }
 
+  /** @internal the earliest deadline of the timer heap (gettime() seconds), or undefined. */
+  nextDeadlineAt(): number | undefined {
+    return this.heap.peek()?.deadline;
+  }
+
   protected nextDeadline(): number | undefined {
     return this.heap.peek()?.deadline;
   }
@@ -449,9 +485,9 @@ export class Kernel extends EventLoop {
   }
 
   /** Counts for copas.status(). */
-  counts(): { ready: number; timers: number; lethargic: number; waiting: number; holds: number; timeouts: number } {
+  counts(): { ready: number; timers: number; lethargic: number; waiting: number; writing: number; holds: number; timeouts: number } {
     return { ready: this.readyLen, timers: this.heapTasks, lethargic: this.lethargic, waiting: this.aliveWaits,
-      holds: this.holds, timeouts: this.callbackTimers };
+      writing: this.writeWaits, holds: this.holds, timeouts: this.callbackTimers };
   }
 }
 

@@ -3,6 +3,8 @@ import { kernel } from './kernel';
 import type { SchedulerObserver, WakeVia } from './observer';
 import { Task, TaskState } from './task';
 import { TaskStats } from './task-stats';
+import type { DebugLog } from './debug-log';
+import type { StepStats } from './step-stats';
 import { END_CANCELLED, END_ERROR, END_OK, EV_END, EV_SLICE, EV_SPAWN, EV_WAKE, TraceRing, VIA_CODES } from './trace-ring';
 
 /**
@@ -11,8 +13,10 @@ import { END_CANCELLED, END_ERROR, END_OK, EV_END, EV_SLICE, EV_SPAWN, EV_WAKE, 
  * so an unwatched scheduler pays one null test per event.
  */
 export class Monitor implements SchedulerObserver {
-  /** copas.debug's logger. */
-  log: ((line: string) => void) | null = null;
+  /** copas.debug's log, while it is on. */
+  debug: DebugLog | null = null;
+  /** Copas' step statistics, while copas.status(true) turned them on. */
+  steps: StepStats | null = null;
   /** copas.status(true) was called: keep per-task accounting. */
   accounting = false;
   /** The trace ring, while a trace or the inspector records. */
@@ -29,7 +33,7 @@ export class Monitor implements SchedulerObserver {
 
   /** Installs or removes the monitor as the kernel's observer after a watcher changed. */
   update(): void {
-    kernel.observer = this.log !== null || this.accounting || this.ring !== null ? this : null;
+    kernel.observer = this.debug !== null || this.steps !== null || this.accounting || this.ring !== null ? this : null;
   }
 
   /** A ring for one more user (trace, inspector); the first user sets its size. */
@@ -65,11 +69,12 @@ export class Monitor implements SchedulerObserver {
     const hidden = this.hiding > 0 || (typeof fn === 'function' && this.hiddenFns.has(fn))
       || (parent !== null && this.isHidden(parent));
     task.stats = new TaskStats(now, hidden);
+    if (this.debug !== null) this.debug.spawned(task);
     if (this.ring !== null && !hidden) this.ring.add(EV_SPAWN, task, now, 0, visibleId(this, parent), 0, null);
   }
 
   runStart(task: Task): void {
-    if (this.log !== null) this.log(`resuming ${kernel.nameOf(task)}`);
+    if (this.debug !== null) this.debug.resuming(task);
     if (!this.accounting && this.ring === null) return;
     // Runs of one step follow each other with nothing but the kernel's bookkeeping between them: the end of
     // one is the start of the next, which saves a clock read (~80 ns) per switch.
@@ -81,6 +86,7 @@ export class Monitor implements SchedulerObserver {
   }
 
   runEnd(task: Task): void {
+    if (this.debug !== null) this.debug.yielded(task);
     const s = task.stats;
     if (s === null || s.runStart < 0) return; // watching began during this run, or it ended in it
     this.closeRun(task, s, performance.now());
@@ -102,6 +108,7 @@ export class Monitor implements SchedulerObserver {
   }
 
   woken(task: Task, waker: Task | null, via: WakeVia): void {
+    if (this.debug !== null) this.debug.woken(task, via === 'timer');
     if (!this.accounting && this.ring === null) return;
     const now = performance.now();
     const s = this.statsOf(task, now);
@@ -112,6 +119,7 @@ export class Monitor implements SchedulerObserver {
   }
 
   ended(task: Task, ok: boolean, value: unknown): void {
+    if (this.debug !== null) this.debug.ended(task, ok);
     const s = task.stats;
     if (s === null) return;
     const now = performance.now();
@@ -119,6 +127,19 @@ export class Monitor implements SchedulerObserver {
     if (this.ring === null || s.hidden) return;
     const code = task.cancelled ? END_CANCELLED : ok ? END_OK : END_ERROR;
     this.ring.add(EV_END, task, now, 0, 0, code, ok ? null : value);
+  }
+
+
+  sleeps(task: Task, seconds: number): void {
+    if (this.debug !== null) this.debug.sleeps(task, seconds);
+  }
+
+  stepped(start: number, end: number): void {
+    if (this.steps !== null) this.steps.stepped(start, end);
+  }
+
+  coreTimer(begin: boolean): void {
+    if (this.debug !== null) this.debug.coreTimer(begin);
   }
 }
 

@@ -39,6 +39,12 @@ export interface SchedulerObserver {
   woken(task: Task, waker: Task | null, via: WakeVia): void;
   /** The task ended: returned (`ok`), failed (`value` = what it threw) or was cancelled. */
   ended(task: Task, ok: boolean, value: unknown): void;
+  /** The running task goes to sleep for `seconds` (copas.pause, copas.sleep). */
+  sleeps(task: Task, seconds: number): void;
+  /** A step ran from `start` to `end` (performance.now() ms). */
+  stepped(start: number, end: number): void;
+  /** Callback timers (copas.timeout, copas.timer) begin (`true`) or end (`false`) firing in a step. */
+  coreTimer(begin: boolean): void;
 }
 
 /**

@@ -48,8 +48,7 @@ export function addserver(server: TcpServer, handler: ConnectionHandler, timeout
     const client = server.adopt(stream);
     client.nameBase = base; // named base:client_N on demand (tostring, error messages)
     client.nameIndex = count;
-    const task = kernel.spawn(handlerTaskName, handler, [client]);
-    task.socket = client;
+    const task = kernel.spawn(handlerTaskName, handler, [client], client);
     if (socketConfig.autoclose) task.addFinalizer(closeTaskSocket);
   };
   kernel.hold();

@@ -276,8 +276,7 @@ export class WebSocketServer {
     const n = ++this.count;
     sock.nameBase = this.name;
     sock.nameIndex = n;
-    const task = kernel.spawn(handlerTaskName, handler, [conn]);
-    task.socket = sock;
+    const task = kernel.spawn(handlerTaskName, handler, [conn], sock);
     task.data = conn;
     task.addFinalizer(handlerEnded);
   }
