@@ -48,6 +48,7 @@ export function addserver(server: TcpServer, handler: ConnectionHandler, timeout
     const client = server.adopt(stream);
     client.nameBase = base; // named base:client_N on demand (tostring, error messages)
     client.nameIndex = count;
+    kernel.outsideWakes++; // a new client is I/O, as a readable server socket is for Copas' select
     const task = kernel.spawn(handlerTaskName, handler, [client], client);
     if (socketConfig.autoclose) task.addFinalizer(closeTaskSocket);
   };
