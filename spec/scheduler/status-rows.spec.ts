@@ -26,7 +26,7 @@ describe('copas.status(true)', () => {
       const me = s.tasks.find((r) => r.name === 'copas_initializer');
       expect(me).toMatchObject({ state: 'running', waiting: null });
       expect(copas.status()).not.toHaveProperty('tasks');
-      expect(() => copas.status('yes' as never)).toThrow("copas.status: argument 'rows' must be a boolean");
+      expect(() => copas.status('yes' as never)).toThrow("copas.status: argument 'stats' must be a boolean");
     });
   });
 
