@@ -21,7 +21,7 @@ const fields = {
   current: core.current,
   /** Runs the dispatcher until nothing is left; returns a Promise. Lua: `copas.loop()`  ->  TS: `copas.loop()` */
   loop: core.loop,
-  /** Runs one step by hand (expired sleepers wake, ready tasks run once). Lua: `copas.step()` */
+  /** Runs one step by hand (expired sleepers wake, ready tasks run once); with a timeout it first waits for I/O (a Promise). Lua: `copas.step(0.5)`  ->  TS: `await copas.step(0.5)` */
   step: core.step,
   /** True when nothing is left to run or wait for. Lua: `copas.finished()` */
   finished: core.finished,
@@ -53,9 +53,9 @@ const fields = {
   setthreadname: core.setthreadname,
   /** A task's name. Lua: `copas.getthreadname(co)` */
   getthreadname: core.getthreadname,
-  /** Counts of the dispatcher's queues. Lua: `copas.status()` */
+  /** Counts of the dispatcher's queues and, once `status(true)` turned them on, Copas' step statistics. Lua: `copas.status(true)` */
   status: core.status,
-  /** copas.debug: `start(logger?)` logs each task resume, `stop()`. Lua: `copas.debug.start()` */
+  /** copas.debug: `start(logger?, core?)` prints Copas' lines for each resume, yield and exit, `stop()`, `socket(skt)` prints a socket's calls. Lua: `copas.debug.start()` */
   debug: core.debug,
   /** copas.trace: `start(options?)` / `stop()`, a timeline in the Chrome Trace Event Format (no Lua twin). */
   trace,

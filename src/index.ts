@@ -13,7 +13,7 @@ export type { Semaphore } from './scheduler/semaphore';
 export type { Destroyed } from './scheduler/wait-list';
 export type { Queue, QueueOptions, QueueWorker } from './scheduler/queue';
 export type { Future } from './scheduler/future';
-export type { CopasStatusRows, TaskRow, ResourceRow, TaskRef, ChromeTrace, ChromeTraceEvent, TraceOptions } from './scheduler';
+export type { CopasStatusRows, CopasCounts, CopasStepStats, DebugLogger, TaskRow, ResourceRow, TaskRef, ChromeTrace, ChromeTraceEvent, TraceOptions } from './scheduler';
 export type { InspectOptions, Inspector } from './inspector/inspect';
 export type { HttpRequestOptions, HttpSslParams, HttpTimeout, HttpTableResult, HttpStringResult, HttpHeaders, HttpSink } from './socket/http';
 export { websocket, WebSocketConnection, CopasClient, SyncClient, WebSocketServer, ServerConnection } from './websocket';

@@ -3,6 +3,7 @@
  * lines, the logger's pieces, the zero cost when off, argument checks.
  */
 import { copas } from '../../src';
+import type { TaskGenerator } from '../../src/scheduler';
 import { kernel } from '../../src/scheduler/kernel';
 import { runMain, settle } from './helpers';
 
@@ -11,7 +12,7 @@ afterEach(async () => {
   await settle();
 });
 
-function* timedOut(): Generator<unknown, void, unknown> {
+function* timedOut(): TaskGenerator<void> {
   copas.timeout(0.02, () => { /* fires on the loop */ });
   yield* copas.pause(0.05);
 }

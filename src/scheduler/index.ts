@@ -8,6 +8,8 @@ export * from './sleep';
 export * from './threads';
 export * from './loop';
 export type { TaskRow, ResourceRow, TaskRef } from './status-rows';
+export type { CopasStepStats } from './step-stats';
+export type { DebugLogger } from './debug-log';
 export type { ChromeTrace, ChromeTraceEvent } from './chrome-trace';
 export type { TraceOptions } from './trace';
 export { timeout } from './timeout';
