@@ -11,7 +11,7 @@ export default async function main(): Promise<void> {
     yield* copas.send(skt, `echo ${line}\n`);
   }, undefined, 'srv');
   copas.addnamedthread('sleeper', function* () {
-    yield* copas.pause(0.01);
+    yield* copas.pause(0.2);
   });
   copas.addnamedthread('client', function* () {
     const skt = copas.wrap(socket.tcp());
