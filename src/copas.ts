@@ -108,6 +108,8 @@ const fields = {
   settimeout: sk.settimeout,
   /** Sets a socket's connect, send and read timeouts. Lua: `copas.settimeouts(skt, c, s, r)` */
   settimeouts: sk.settimeouts,
+  /** The running task's socket timeouts return the socket's own text ('wantread', ...), not 'timeout'. Lua: `copas.useSocketTimeoutErrors(true)` */
+  useSocketTimeoutErrors: sk.useSocketTimeoutErrors,
   /** Names a socket (for error messages). Lua: `copas.setsocketname(name, skt)` */
   setsocketname: sk.setsocketname,
   /** A socket's name. Lua: `copas.getsocketname(skt)` */

@@ -3,8 +3,10 @@ import { argError, checkGeneratorFunction, checkString } from '../util/args';
 import type { SocketData } from './data';
 import { TcpServer, type ConnectionHandler } from './tcp-server';
 import { handlerTaskName, TcpSocket, type ReceivePattern, type ReceiveResult, type SendResult, type OkResult } from './tcp-socket';
-import { checkTlsKeys, type TlsParams } from './tls-params';
+import { normaliseTlsParams, type NestedTlsParams, type TlsParams } from './tls-params';
 import { UdpSocket } from './udp-socket';
+
+export { useSocketTimeoutErrors } from './timeout-errors';
 
 /** Settings of the socket layer that users change on the copas object. */
 export const socketConfig = {
@@ -72,39 +74,36 @@ export function removeserver(server: TcpServer, keep_open?: boolean): true {
 }
 
 /**
- * Prepares a socket for copas, with TLS parameters for a later connect / dohandshake. Returns the socket:
- * every copas-ts socket's blocking methods are already operations.
+ * Prepares a socket for copas, with TLS parameters for a later connect / dohandshake (LuaSec's table, or
+ * Copas' `{ wrap: params, sni: { names, strict } }`). Returns the socket: every copas-ts socket's blocking
+ * methods are already operations.
  *
  * Lua: `local skt = copas.wrap(socket.tcp(), params)`  ->  TS: `const skt = copas.wrap(socket.tcp(), params)`
  */
-export function wrap<S extends TcpSocket | UdpSocket>(skt: S, tlsparams?: TlsParams): S {
+export function wrap<S extends TcpSocket | UdpSocket>(skt: S, tlsparams?: TlsParams | NestedTlsParams): S {
   if (!(skt instanceof TcpSocket) && !(skt instanceof UdpSocket)) throw argError('copas.wrap', 'skt', 'a socket', skt);
   if (tlsparams !== undefined) {
     if (!(skt instanceof TcpSocket)) throw argError('copas.wrap', 'tlsparams', 'undefined for a UDP socket', tlsparams);
-    if (tlsparams === null || typeof tlsparams !== 'object') throw argError('copas.wrap', 'tlsparams', 'a LuaSec-style table', tlsparams);
-    checkTlsKeys('copas.wrap', tlsparams);
-    skt.tlsParams = tlsparams;
+    skt.tlsParams = normaliseTlsParams('copas.wrap', tlsparams);
   }
   return skt;
 }
 
 /**
  * Wraps a connection handler so that it receives a wrapped socket, after the TLS handshake when TLS
- * parameters are given (mode 'server'). A failed handshake closes the client and ends the task.
+ * parameters are given (mode 'server'; an `sni` table picks the certificate per host name). A handshake
+ * that fails raises `TLS/SSL handshake failed: <reason>` in the handler's task, as Copas' does: the error
+ * handler reports it, the client is closed (autoclose) and the task ends; one that times out hands the
+ * handler its socket anyway, as Copas ignores dohandshake's `nil, "timeout"` there.
  *
  * Lua: `copas.addserver(s, copas.handler(fn, params))`  ->  TS: `copas.addserver(s, copas.handler(fn, params))`
  */
-export function handler(fn: ConnectionHandler, tlsparams?: TlsParams): ConnectionHandler {
+export function handler(fn: ConnectionHandler, tlsparams?: TlsParams | NestedTlsParams): ConnectionHandler {
   checkGeneratorFunction('copas.handler', 'fn', fn);
+  const params = normaliseTlsParams('copas.handler', tlsparams);
   return function* wrapped(skt: TcpSocket, ...rest: unknown[]): TaskGenerator<unknown> {
-    const s = wrap(skt, tlsparams);
-    if (tlsparams !== undefined) {
-      const [ok, err] = yield* s.dohandshake({ mode: 'server', ...tlsparams });
-      if (ok === null) {
-        s.close();
-        return [null, err];
-      }
-    }
+    const s = wrap(skt);
+    if (params !== undefined) yield* s.dohandshake({ mode: 'server', ...params });
     return yield* fn(s, ...rest);
   };
 }
@@ -141,9 +140,12 @@ export function sendto(skt: UdpSocket, data: SocketData, ip: string, port: numbe
   return skt.sendto(data, ip, port);
 }
 
-/** `copas.dohandshake(skt, params)`: TLS on a connected socket; `[skt]` or `[null, err]`. */
-export function dohandshake(skt: TcpSocket, tlsparams: TlsParams): TaskGenerator<[TcpSocket] | [null, string]> {
-  return checkTcp('copas.dohandshake', skt).dohandshake(tlsparams);
+/**
+ * `copas.dohandshake(skt, params)`: TLS on a connected socket; `[skt]`, `[null, 'timeout']`, or a throw of
+ * `TLS/SSL handshake failed: <reason>` (as Copas).
+ */
+export function dohandshake(skt: TcpSocket, tlsparams?: TlsParams): TaskGenerator<[TcpSocket] | [null, string]> {
+  return checkTcp('copas.dohandshake', skt).dohandshake(normaliseTlsParams('copas.dohandshake', tlsparams));
 }
 
 /** `copas.close(skt)` = `skt.close()`. */

@@ -9,6 +9,7 @@ import { type Task } from '../scheduler/task';
 import { argError, checkInteger, checkString } from '../util/args';
 import { luaRange, toByteString, toBytes, type SocketData } from './data';
 import { StreamPort } from './stream-port';
+import { timeoutError } from './timeout-errors';
 import { toNodeTls, type TlsParams } from './tls-params';
 
 /**
@@ -28,6 +29,11 @@ export type SendResult = [number] | [null, string, number];
 export type OkResult = [1] | [null, string];
 
 let nextId = 1;
+
+/** Copas' prefix for a TLS handshake that failed. */
+const HANDSHAKE_FAILED = 'TLS/SSL handshake failed: ';
+/** What LuaSocket answers a non-blocking connect still under way (Copas' connect timeout text, Linux). */
+const CONNECT_IN_PROGRESS = 'Operation already in progress';
 
 /**
  * A TCP client socket with LuaSocket's methods; the blocking ones are operations (`yield*`) that suspend
@@ -96,7 +102,7 @@ export class TcpSocket extends StreamPort {
       if (err !== null && !(p === 'a' && err === 'closed')) {
         const partial = prefix + toByteString(this.rx.takeAll());
         this.consumed();
-        return [null, err, partial];
+        return [null, timeoutError(err, this.nativeTimeout('read')), partial];
       }
       waited = true;
     }
@@ -120,7 +126,7 @@ export class TcpSocket extends StreamPort {
         return [prefix + toByteString(bytes)];
       }
       const err = yield* this.waitInput(deadline);
-      if (err !== null) return [null, err, prefix];
+      if (err !== null) return [null, timeoutError(err, this.nativeTimeout('read')), prefix];
     }
   }
 
@@ -139,22 +145,43 @@ export class TcpSocket extends StreamPort {
     if (this.stream !== null && this.stream.writableNeedDrain) {
       // an earlier send timed out with its bytes still queued: wait for them before queueing more
       const e = yield* this.waitDrain();
-      if (e !== null) return [null, e, from];
+      if (e !== null) return [null, timeoutError(e, this.nativeTimeout('write')), from];
     }
     const err = yield* this.writeBuffers([from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to)]);
-    if (err !== null) return [null, err, err === 'timeout' ? to : from];
+    if (err !== null) return [null, timeoutError(err, this.nativeTimeout('write')), err === 'timeout' ? to : from];
     return [to];
+  }
+
+  /**
+   * What LuaSocket / LuaSec answer Copas when this socket's operation would block: its timeout text under
+   * copas.useSocketTimeoutErrors (LuaSec's 'wantread' / 'wantwrite' on TLS).
+   */
+  private nativeTimeout(op: 'read' | 'write'): string {
+    if (!(this.stream instanceof tls.TLSSocket)) return 'timeout';
+    return op === 'read' ? 'wantread' : 'wantwrite';
   }
 
   // ---- connecting --------------------------------------------------------------------------------------
 
   /**
-   * Connects (with TLS when wrapped with TLS parameters). Returns `[1]` or `[null, err]` with LuaSocket's
-   * strings ('connection refused', 'timeout', 'host not found', ...).
+   * Connects (with the TLS handshake when wrapped with TLS parameters). Returns `[1]` or `[null, err]` with
+   * LuaSocket's strings ('connection refused', 'timeout', 'host not found', ...). A TLS handshake that fails
+   * throws `TLS/SSL handshake failed: <LuaSec's reason>`, as Copas raises it (so a failed handshake cannot go
+   * on unencrypted unnoticed); one that times out returns `[null, 'timeout']`.
    *
    * Lua: `local ok, err = skt:connect('localhost', 8080)`  ->  TS: `const [ok, err] = yield* skt.connect('localhost', 8080)`
    */
   *connect(host: string, port: number): TaskGenerator<OkResult> {
+    const r = yield* this.open(host, port);
+    if (r.length === 3) throw new Error(HANDSHAKE_FAILED + r[1]);
+    return r;
+  }
+
+  /**
+   * @internal connect() for the layers above (HTTP, WebSocket), which answer with their own error: a failed
+   * TLS handshake is `[null, reason, true]` instead of an exception.
+   */
+  *open(host: string, port: number): TaskGenerator<OkResult | [null, string, true]> {
     checkString('connect', 'host', host);
     checkInteger('connect', 'port', port, 1, 65535);
     if (this.closedByUs) return [null, 'closed'];
@@ -167,10 +194,13 @@ export class TcpSocket extends StreamPort {
     this.attach(stream);
     const err = yield* this.waitConnected(stream, opts === null ? 'connect' : 'secureConnect', this.timeouts?.connect);
     if (err !== null) {
+      // past the TCP connect, a TLS stream's failure is its handshake's
+      const inHandshake = opts !== null && !stream.connecting;
       this.detach()?.destroy();
       this.lostReason = null;
       this.eof = false;
-      return [null, err];
+      if (err === 'timeout') return [null, timeoutError(err, inHandshake ? 'wantread' : CONNECT_IN_PROGRESS)];
+      return inHandshake ? [null, err, true] : [null, err];
     }
     this.kind = 'client';
     return [1];
@@ -193,22 +223,30 @@ export class TcpSocket extends StreamPort {
   }
 
   /**
-   * Upgrades a connected socket to TLS (LuaSec's wrap + dohandshake). Returns `[this]` or `[null, err]`.
+   * Upgrades a connected socket to TLS (LuaSec's wrap + dohandshake), with `params` or those given to
+   * copas.wrap. Returns `[this]`, or `[null, 'timeout']` when the connect timeout passes; a handshake that
+   * fails closes the socket and throws `TLS/SSL handshake failed: <reason>`, as Copas does.
    *
    * Lua: `skt = copas.dohandshake(skt, params)`  ->  TS: `const [tlsSkt, err] = yield* skt.dohandshake(params)`
    */
-  *dohandshake(params: TlsParams): TaskGenerator<[TcpSocket] | [null, string]> {
-    const { server, options } = toNodeTls('dohandshake', params);
+  *dohandshake(params?: TlsParams): TaskGenerator<[TcpSocket] | [null, string]> {
+    const given = params ?? this.tlsParams;
+    if (given === undefined) throw new Error("cannot wrap socket into a secure socket (using 'ssl.wrap()') without parameters/context");
+    const { server, options, sni } = toNodeTls('dohandshake', given);
     const plain = this.detach();
     if (plain === null) return [null, 'closed'];
     const secure = server
-      ? new tls.TLSSocket(plain, { isServer: true, secureContext: tls.createSecureContext(options), requestCert: options.requestCert, rejectUnauthorized: options.rejectUnauthorized })
+      ? new tls.TLSSocket(plain, {
+        isServer: true, secureContext: tls.createSecureContext(options), requestCert: options.requestCert,
+        rejectUnauthorized: options.rejectUnauthorized, SNICallback: sni,
+      })
       : tls.connect({ socket: plain, ...options });
     this.attach(secure);
     const err = yield* this.waitConnected(secure, server ? 'secure' : 'secureConnect', this.timeouts?.connect);
     if (err !== null) {
       this.close();
-      return [null, err];
+      if (err === 'timeout') return [null, timeoutError(err, 'wantread')];
+      throw new Error(HANDSHAKE_FAILED + err);
     }
     return [this];
   }

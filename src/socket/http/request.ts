@@ -183,7 +183,7 @@ function* trequest(reqt: HttpRequestOptions, chain: Chain): TaskGenerator<HttpTa
     applyTimeout(skt, reqt.timeout);
     const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? httpConfig.SSLPORT : httpConfig.PORT;
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const [ok, cerr] = yield* skt.connect(host, port);
+    const [ok, cerr] = yield* skt.open(host, port);
     if (ok === null) return [null, cerr];
     const headersOut = requestHeaders(reqt, url);
     // LuaSocket sends a source of unknown length chunked without saying so, which servers refuse

@@ -96,7 +96,7 @@ export class CopasClient extends WebSocketConnection {
     if (parsed.protocol === 'wss:') sock.tlsParams = { mode: 'client', verify: 'peer', servername: parsed.hostname, ...this.options.tls };
     const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
     const port = parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'wss:' ? 443 : 80;
-    const [ok, err] = yield* sock.connect(host, port);
+    const [ok, err] = yield* sock.open(host, port);
     if (ok === null) {
       this.transport = 'CLOSED';
       return [null, err];
