@@ -131,3 +131,58 @@ describe('UDP (Copas udptimeout test)', () => {
     expectWaited50ms(woke);
   });
 });
+
+describe('a deadline that passes while the loop is stalled', () => {
+  /** Blocks the process for `ms`, as a busy machine or a long synchronous task does. */
+  const stall = (ms: number): void => { const end = Date.now() + ms; while (Date.now() < end) { /* busy */ } };
+
+  it('UDP: a datagram that reached the socket before the timer fired is returned, not "timeout"', async () => {
+    // the server answers, then stalls past the client's 10 ms deadline before Node polls I/O again: the
+    // timer and the datagram are due at once, and Node runs timers before it polls
+    const server = socket.udp();
+    server.setsockname('127.0.0.1', 0);
+    const [, port] = server.getsockname() as [string, number, string];
+    copas.addthread(function* () {
+      const [data, ip, p] = yield* server.receivefrom();
+      copas.addthread(function* () { stall(50); }); // runs in this same turn of Node's loop, after the send
+      yield* server.sendto(data as string, ip as string, p as number);
+      server.close();
+    });
+    const got: unknown[] = [];
+    copas.addthread(function* () {
+      const client = socket.udp();
+      client.settimeout(0.01);
+      client.setpeername('127.0.0.1', port);
+      yield* client.send('foo');
+      got.push(yield* client.receive());
+      got.push(yield* client.receive());
+      client.close();
+    });
+    await copas.loop();
+    expect(got).toEqual([['foo'], [null, 'timeout']]);
+  });
+
+  it('TCP: data that reached the socket before the timer fired is returned, not "timeout"', async () => {
+    const [server] = socket.bind('127.0.0.1', 0) as [import('../../src').TcpServer];
+    const [, port] = server.getsockname() as [string, number, string];
+    copas.addserver(server, function* (skt) {
+      copas.removeserver(server);
+      const [line] = yield* skt.receive();
+      copas.addthread(function* () { stall(50); }); // runs in this same turn of Node's loop, after the send
+      yield* skt.send(line + '\n');
+      yield* skt.receive();
+    });
+    const got: unknown[] = [];
+    copas.addthread(function* () {
+      const client = socket.tcp();
+      client.settimeout(0.01);
+      yield* client.connect('127.0.0.1', port);
+      yield* client.send('foo\n');
+      got.push(yield* client.receive());
+      got.push(yield* client.receive());
+      client.close();
+    });
+    await copas.loop();
+    expect(got).toEqual([['foo'], [null, 'timeout', '']]);
+  });
+});

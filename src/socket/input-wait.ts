@@ -23,6 +23,9 @@ export interface InputSource {
 export class InputWait implements Operation<string | null>, Iterator<Instruction, string | null, unknown> {
   private waiter: Task | null = null;
   private deadline: number | undefined = undefined;
+  /** In the last look after the deadline (see next); `looks` tells a stale look's callback from the current one. */
+  private lastLook = false;
+  private looks = 0;
   private readonly result: IteratorReturnResult<string | null> = { value: null, done: true };
 
   constructor(private readonly source: InputSource) {}
@@ -43,6 +46,17 @@ export class InputWait implements Operation<string | null>, Iterator<Instruction
       this.waiter = me;
       return SUSPENDED;
     }
+    if (resumed === TIMED_OUT && !this.lastLook) {
+      // Node runs due timers before it polls sockets, so input that reached the socket as the deadline passed
+      // (a stalled loop, a busy machine) is not seen yet: look once more after a poll, as Copas calls
+      // receive() again after its timer fired.
+      this.source.unparkReader();
+      if (!this.source.parkReader(undefined)) { this.end(); return this.done(null); }
+      this.lastLook = true;
+      const look = ++this.looks;
+      setImmediate(() => { if (this.waiter === me && this.looks === look && this.lastLook) kernel.resume(me, TIMED_OUT); });
+      return SUSPENDED;
+    }
     this.end();
     return this.done(resumed === TIMED_OUT ? 'timeout' : null);
   }
@@ -59,6 +73,7 @@ export class InputWait implements Operation<string | null>, Iterator<Instruction
 
   private end(): void {
     this.waiter = null;
+    this.lastLook = false;
     this.source.unparkReader();
   }
 

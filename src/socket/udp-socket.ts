@@ -127,8 +127,28 @@ export class UdpSocket {
       } finally {
         this.reader = null;
       }
-      if (r === TIMED_OUT && this.queue.length === 0) return 'timeout';
+      if (r === TIMED_OUT && this.queue.length === 0 && !(yield* this.lastLook())) return 'timeout';
     }
+  }
+
+  /**
+   * After a deadline passed: Node runs due timers before it polls sockets, so a datagram that arrived as the
+   * deadline passed is not queued yet. Copas calls receive() again after its timer fired; here that is a wait
+   * for two polls: libuv sends a datagram written inside a receive callback (an echo) only on the next poll,
+   * one later than LuaSocket's sendto, and it arrives on the one after. True when something came.
+   */
+  private *lastLook(): TaskGenerator<boolean> {
+    if (this.closedFlag) return false;
+    const task = kernel.currentOrThrow('receive');
+    this.reader = task;
+    let look = setImmediate(() => { look = setImmediate(() => { kernel.resume(task, TIMED_OUT); }); });
+    try {
+      yield* kernel.wait(undefined, KEEPS_LOOP_ALIVE, WaitOn.Read, this);
+    } finally {
+      this.reader = null;
+      clearImmediate(look);
+    }
+    return this.queue.length > 0 || this.closedFlag || this.failure !== null;
   }
 
   /** Sends a datagram to the peer set with setpeername: `[bytes]` or `[null, err]`. */

@@ -5,7 +5,7 @@
 // no twin: the port checks instead that the timed-out handler holds nothing (dead, no reader on its socket).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copas, socket, type Task, type TcpServer, type TcpSocket } from '../../../src';
+import { copas, socket, type Task, type TaskGenerator, type TcpServer, type TcpSocket } from '../../../src';
 import { os, print, tostring } from '../lua-shim';
 
 /** A listening socket with a zero backlog that never accepts, in another process; resolves to its address. */
@@ -46,7 +46,7 @@ export default async function main(): Promise<void> {
     const [server] = socket.bind('127.0.0.1', 0) as [TcpServer]; // "localhost" fails because of IPv6 error
     const [ip, port] = server.getsockname() as [string, number, string];
 
-    const echoHandler = function* (skt: TcpSocket): Generator<never, void, unknown> {
+    const echoHandler = function* (skt: TcpSocket): TaskGenerator<void> {
       // remove server after first connection
       copas.removeserver(server);
 

@@ -1,6 +1,6 @@
 // Port of Copas' tests/tls-sni.lua (lua/tls-sni.lua), line by line. LuaSec's `ssl.newcontext(params)` is the
 // parameter table itself (a context is made from it); `pcall(skt.connect, ...)` is a try around the operation.
-import { copas, socket, type TcpServer, type TcpSocket, type TlsParams } from '../../../src';
+import { copas, socket, type TaskGenerator, type TcpServer, type TcpSocket, type TlsParams } from '../../../src';
 import { assert, os, print, tostring } from '../lua-shim';
 
 export default async function main(): Promise<void> {
@@ -39,7 +39,7 @@ export default async function main(): Promise<void> {
     },
   };
 
-  const echoHandler = function* (skt: TcpSocket): Generator<never, void, unknown> {
+  const echoHandler = function* (skt: TcpSocket): TaskGenerator<void> {
     for (;;) {
       const [data, err] = yield* skt.receive();
       if (data === null) {
