@@ -155,9 +155,10 @@ export class StreamPort {
     this.reader = null;
   }
 
+  /** The read deadline; a timeout of 0 is none, as Copas arms no timer for it (copas.timeout(0) cancels). */
   protected readDeadline(): number | undefined {
     const t = this.timeouts?.read;
-    return t === undefined ? undefined : gettime() + t;
+    return t === undefined || t === 0 ? undefined : gettime() + t;
   }
 
   protected consumed(): void {
@@ -255,7 +256,7 @@ export class StreamPort {
   /** @internal waits until Node's write buffer drained: null, or 'closed' / 'timeout'. */
   *waitDrain(): TaskGenerator<string | null> {
     const t = this.timeouts?.send;
-    const deadline = t === undefined ? undefined : gettime() + t;
+    const deadline = t === undefined || t === 0 ? undefined : gettime() + t; // 0: none, as readDeadline
     while (this.stream !== null && this.stream.writableNeedDrain && !this.closed) {
       if (this.writers === null) {
         // The first wait for 'drain' subscribes to it: most sockets never wait, and save the listener.

@@ -67,9 +67,12 @@ export class TcpSocket extends StreamPort {
   /**
    * LuaSocket's receive: `'*l'` a line without its CR/LF, `'*a'` everything until the peer closes, `n` bytes
    * (counting `prefix`). On timeout or close: `[null, err, partial]`, where partial includes `prefix` and
-   * everything read so far (pass it back as `prefix` to go on).
+   * everything read so far (pass it back as `prefix` to go on). With a read timeout of 0 it is receivepartial,
+   * as in Copas.
    */
   *receive(pattern: ReceivePattern = '*l', prefix = ''): TaskGenerator<ReceiveResult> {
+    // Copas' wrapped receive: with a read timeout of 0 it is receivepartial (what came, waiting for ever)
+    if (this.timeouts?.read === 0) return yield* this.receivepartial(pattern, prefix);
     const p = checkPattern('receive', pattern);
     if (typeof prefix !== 'string') throw argError('receive', 'prefix', 'a string', prefix);
     if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* yieldTurn(); } // fairness, see HOT_LIMIT
@@ -109,21 +112,42 @@ export class TcpSocket extends StreamPort {
   }
 
   /**
-   * Copas' receivepartial: like receive, but returns as soon as some data is there (`n` = at most n bytes,
-   * `'*a'` = whatever is buffered).
+   * Copas' receivepartial: returns the whole pattern when it is there, else as soon as any data came, as
+   * LuaSocket's three returns `[null, 'timeout', partial]` (LuaSec's 'wantread' on TLS, whatever
+   * useSocketTimeoutErrors says, as Copas passes LuaSocket's answer on). Pass partial back as `prefix`, or
+   * use `data ?? partial`, as Copas' users write `res or part`.
    */
   *receivepartial(pattern: ReceivePattern = '*l', prefix = ''): TaskGenerator<ReceiveResult> {
     const p = checkPattern('receivepartial', pattern);
-    if (p === 'l') return yield* this.receive('*l', prefix);
     if (typeof prefix !== 'string') throw argError('receivepartial', 'prefix', 'a string', prefix);
     if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* yieldTurn(); } // fairness, see HOT_LIMIT
     const deadline = this.readDeadline();
     for (;;) {
+      if (p === 'l') {
+        const at = this.rx.indexOf(10);
+        if (at >= 0) {
+          const line = this.rx.take(at + 1);
+          this.consumed();
+          return [prefix + stripLine(line)];
+        }
+      } else if (p === 'a') {
+        if (this.eof || this.closedByUs || this.stream === null) {
+          const all = toByteString(this.rx.takeAll());
+          return all.length > 0 ? [prefix + all] : [null, 'closed', prefix];
+        }
+      } else {
+        const want = p - prefix.length;
+        if (want <= 0) return [prefix];
+        if (this.rx.length >= want) {
+          const bytes = this.rx.take(want);
+          this.consumed();
+          return [prefix + toByteString(bytes)];
+        }
+      }
       if (this.rx.length > 0) {
-        const max = p === 'a' ? this.rx.length : Math.min(this.rx.length, p - prefix.length);
-        const bytes = this.rx.take(Math.max(0, max));
+        const part = prefix + toByteString(this.rx.takeAll());
         this.consumed();
-        return [prefix + toByteString(bytes)];
+        return [null, this.nativeTimeout('read'), part];
       }
       const err = yield* this.waitInput(deadline);
       if (err !== null) return [null, timeoutError(err, this.nativeTimeout('read')), prefix];
@@ -192,7 +216,7 @@ export class TcpSocket extends StreamPort {
       : tls.connect({ host, port, servername: net.isIP(host) === 0 ? host : undefined, ...opts.options });
     stream.setNoDelay(true);
     this.attach(stream);
-    const err = yield* this.waitConnected(stream, opts === null ? 'connect' : 'secureConnect', this.timeouts?.connect);
+    const err = yield* this.waitConnected(stream, opts === null ? 'connect' : 'secureConnect', forCopas(this.timeouts?.connect));
     if (err !== null) {
       // past the TCP connect, a TLS stream's failure is its handshake's
       const inHandshake = opts !== null && !stream.connecting;
@@ -242,7 +266,7 @@ export class TcpSocket extends StreamPort {
       })
       : tls.connect({ socket: plain, ...options });
     this.attach(secure);
-    const err = yield* this.waitConnected(secure, server ? 'secure' : 'secureConnect', this.timeouts?.connect);
+    const err = yield* this.waitConnected(secure, server ? 'secure' : 'secureConnect', forCopas(this.timeouts?.connect));
     if (err !== null) {
       this.close();
       if (err === 'timeout') return [null, timeoutError(err, 'wantread')];
@@ -331,6 +355,11 @@ export class TcpSocket extends StreamPort {
 export function handlerTaskName(task: Task): string {
   const s = task.socket as TcpSocket;
   return `${s.nameBase ?? 'server'}:handler_${s.nameIndex}`;
+}
+
+/** Copas arms no timer for a timeout of 0 (copas.timeout(0) cancels): the operation waits for ever. */
+function forCopas(t: number | undefined): number | undefined {
+  return t === 0 ? undefined : t;
 }
 
 function normTimeout(fn: string, name: string, v: unknown): number | undefined {
