@@ -143,4 +143,3 @@ describe('large transfers (Copas largetransfer test)', () => {
     expect(r).toMatch(/^TLS\/SSL handshake failed: \S/);
   });
 });
-});

@@ -59,18 +59,18 @@ export function addserver(server: TcpServer, handler: ConnectionHandler, timeout
 }
 
 /**
- * Unregisters a server and, unless keep_open, closes it (stops listening). Returns true.
- * Lua: `copas.removeserver(server)`.
+ * Unregisters a server and, unless keep_open, closes it (stops listening); a kept one can be given to
+ * addserver again. Returns true when kept open, else what close() returns (1), as Copas.
+ * Lua: `copas.removeserver(server, keep_open)`.
  */
-export function removeserver(server: TcpServer, keep_open?: boolean): true {
+export function removeserver(server: TcpServer, keep_open?: boolean): true | 1 {
   if (!(server instanceof TcpServer)) throw argError('copas.removeserver', 'server', 'a server from socket.bind', server);
   const unregister = registered.get(server);
   if (unregister !== undefined) {
     registered.delete(server);
     unregister();
   }
-  if (!keep_open) server.close();
-  return true;
+  return keep_open ? true : server.close();
 }
 
 /**

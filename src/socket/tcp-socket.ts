@@ -311,6 +311,17 @@ export class TcpSocket extends StreamPort {
     return [s.localAddress, s.localPort ?? 0, s.localFamily === 'IPv6' ? 'inet6' : 'inet'];
   }
 
+  /**
+   * The host name a TLS client sent (SNI), on the server's side: `[name]`, `[null]` when it sent none, or
+   * `[null, 'not a tls socket']`. Lua: `local name = skt:getsniname()`.
+   */
+  getsniname(): [string] | [null] | [null, string] {
+    const s = this.stream;
+    if (!(s instanceof tls.TLSSocket)) return [null, 'not a tls socket'];
+    const name = (s as tls.TLSSocket & { servername?: string | false }).servername;
+    return typeof name === 'string' && name !== '' ? [name] : [null];
+  }
+
   /** LuaSocket's setoption: 'tcp-nodelay', 'keepalive', 'reuseaddr' (always on in Node), 'linger'. */
   setoption(name: string, value: unknown): OkResult {
     checkString('setoption', 'name', name);

@@ -167,3 +167,27 @@ do
   end)
   copas.loop()
 end
+
+-- 8. a timeout of 0: Copas arms no timer, and receive is receivepartial
+do
+  local server = assert(socket.bind("127.0.0.1", 0))
+  local _, port = server:getsockname()
+  copas.addserver(server, function(skt)
+    copas.removeserver(server)
+    skt = copas.wrap(skt)
+    copas.pause(0.3)
+    skt:send("abc")
+    copas.pause(0.3)
+  end)
+  copas.addthread(function()
+    local skt = copas.wrap(socket.tcp())
+    skt:connect("127.0.0.1", port)
+    skt:settimeout(0)
+    local t = copas.gettime()
+    print("settimeout(0) receive(10)", skt:receive(10))
+    print("it waited for the data", copas.gettime() - t > 0.2)
+    print("receive(10) at close", skt:receive(10))
+    skt:close()
+  end)
+  copas.loop()
+end
