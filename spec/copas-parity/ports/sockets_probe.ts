@@ -65,6 +65,7 @@ export default async function main(): Promise<void> {
       u.settimeout(0.02);
       print('udp flag=' + tostring(flag), 'receivefrom', ...(yield* u.receivefrom()));
       print('udp flag=' + tostring(flag), 'receive', ...(yield* u.receive()));
+      u.close(); // Lua's collector closes it; Node would keep an open socket alive
     });
     await copas.loop();
   }
@@ -77,6 +78,7 @@ export default async function main(): Promise<void> {
       u.setsockname('127.0.0.1', 0);
       u.settimeout(0.02);
       print('another task', ...(yield* u.receive()));
+      u.close(); // as above
     });
   });
   await copas.loop();
