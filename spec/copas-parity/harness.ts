@@ -8,7 +8,9 @@
  * section of docs/porting.md), matched after normalisation; the Lua side is rewritten with them before
  * comparing, never dropped.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copas } from '../../src';
 import type { ErrorHandler } from '../../src/scheduler';
@@ -129,4 +131,21 @@ export async function expectParity(name: string, main: () => Promise<void>, opti
     got.push(`(the port threw: ${error instanceof Error ? error.stack : String(error)})`);
   }
   expect(got.join('\n')).toBe(want.join('\n'));
+}
+
+/**
+ * For ports that read certificates: makes make-certs.sh's set in a temporary directory before the spec's
+ * tests and points PARITY_CERTS at it, as scripts/refresh-copas-parity.sh does for the Lua side.
+ */
+export function useParityCerts(): void {
+  let certs = '';
+  beforeAll(() => {
+    certs = mkdtempSync(join(tmpdir(), 'parity-certs-'));
+    execFileSync('bash', [join(__dirname, 'make-certs.sh'), certs]);
+    process.env.PARITY_CERTS = certs;
+  });
+  afterAll(() => {
+    delete process.env.PARITY_CERTS;
+    rmSync(certs, { recursive: true, force: true });
+  });
 }

@@ -79,27 +79,13 @@ export class TcpSocket extends StreamPort {
     const deadline = this.readDeadline();
     let waited = false;
     for (;;) {
-      if (p === 'l') {
-        const at = this.rx.indexOf(10);
-        if (at >= 0) {
-          const line = this.rx.take(at + 1);
-          this.consumed();
-          return [prefix + stripLine(line)];
-        }
-      } else if (p === 'a') {
-        if (this.eof || this.closedByUs || this.stream === null) {
-          const all = toByteString(this.rx.takeAll());
-          if (!waited && all.length > 0) return [prefix + all];
-          return [null, 'closed', prefix + all];
-        }
-      } else {
-        const want = p - prefix.length;
-        if (want <= 0) return [prefix];
-        if (this.rx.length >= want) {
-          const bytes = this.rx.take(want);
-          this.consumed();
-          return [prefix + toByteString(bytes)];
-        }
+      if (p !== 'a') {
+        const whole = this.takeWhole(p, prefix);
+        if (whole !== null) return [whole];
+      } else if (this.eof || this.closedByUs || this.stream === null) {
+        const all = toByteString(this.rx.takeAll());
+        if (!waited && all.length > 0) return [prefix + all];
+        return [null, 'closed', prefix + all];
       }
       const err = yield* this.waitInput(deadline);
       if (err !== null && !(p === 'a' && err === 'closed')) {
@@ -123,26 +109,12 @@ export class TcpSocket extends StreamPort {
     if (++this.hot >= HOT_LIMIT) { this.hot = 0; yield* yieldTurn(); } // fairness, see HOT_LIMIT
     const deadline = this.readDeadline();
     for (;;) {
-      if (p === 'l') {
-        const at = this.rx.indexOf(10);
-        if (at >= 0) {
-          const line = this.rx.take(at + 1);
-          this.consumed();
-          return [prefix + stripLine(line)];
-        }
-      } else if (p === 'a') {
-        if (this.eof || this.closedByUs || this.stream === null) {
-          const all = toByteString(this.rx.takeAll());
-          return all.length > 0 ? [prefix + all] : [null, 'closed', prefix];
-        }
-      } else {
-        const want = p - prefix.length;
-        if (want <= 0) return [prefix];
-        if (this.rx.length >= want) {
-          const bytes = this.rx.take(want);
-          this.consumed();
-          return [prefix + toByteString(bytes)];
-        }
+      if (p !== 'a') {
+        const whole = this.takeWhole(p, prefix);
+        if (whole !== null) return [whole];
+      } else if (this.eof || this.closedByUs || this.stream === null) {
+        const all = toByteString(this.rx.takeAll());
+        return all.length > 0 ? [prefix + all] : [null, 'closed', prefix];
       }
       if (this.rx.length > 0) {
         const part = prefix + toByteString(this.rx.takeAll());
@@ -152,6 +124,23 @@ export class TcpSocket extends StreamPort {
       const err = yield* this.waitInput(deadline);
       if (err !== null) return [null, timeoutError(err, this.nativeTimeout('read')), prefix];
     }
+  }
+
+  /** A whole line, or `n` bytes counting `prefix`, when buffered: taken and returned with prefix; else null. */
+  private takeWhole(p: 'l' | number, prefix: string): string | null {
+    if (p === 'l') {
+      const at = this.rx.indexOf(10);
+      if (at < 0) return null;
+      const line = this.rx.take(at + 1);
+      this.consumed();
+      return prefix + stripLine(line);
+    }
+    const want = p - prefix.length;
+    if (want <= 0) return prefix;
+    if (this.rx.length < want) return null;
+    const bytes = this.rx.take(want);
+    this.consumed();
+    return prefix + toByteString(bytes);
   }
 
   // ---- writing -----------------------------------------------------------------------------------------
