@@ -5,7 +5,7 @@
  */
 export { copas, type Copas, type CopasCall, type CopasFunctions } from './copas';
 export { socket, TcpSocket, TcpServer, UdpSocket } from './socket';
-export type { SocketModule, ReceivePattern, ReceiveResult, SendResult, OkResult, TlsParams, SocketData, ConnectionHandler } from './socket';
+export type { SocketModule, ReceivePattern, ReceiveResult, SendResult, OkResult, TlsParams, NestedTlsParams, SocketData, ConnectionHandler } from './socket';
 export type { Operation, AwaitableOperation, Instruction, TaskFunction, TaskGenerator, Task, TaskResult, TryResult, ErrorHandler, CopasStatus } from './scheduler';
 export type { Timer, TimerOptions, TimerCallback } from './scheduler/timer';
 export type { Lock, LockGetResult } from './scheduler/lock';
