@@ -9,6 +9,7 @@ const NEEDED = [
   ['/usr/bin/chromium', 'chromium', 'the browser spec (spec/examples)'],
   ['openssl', 'openssl', 'TLS certificates for the wss and TLS specs'],
   ['redis-server', 'redis-server', 'pub/sub across processes'],
+  ['/usr/bin/python3', 'python3', 'a listener that never accepts (spec/copas-parity/tcptimeout)'],
 ];
 
 function found(program) {
