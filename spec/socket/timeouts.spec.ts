@@ -115,6 +115,7 @@ describe('socket timeouts', () => {
     let accepted = 0;
     copas.addserver(server, function* (skt) { accepted++; yield* skt.receive('*a'); });
     const took: number[] = [];
+    const nodeLate: number[] = [];
     const results: unknown[] = [];
     let left = 200;
     for (let i = 0; i < 200; i++) {
@@ -123,6 +124,9 @@ describe('socket timeouts', () => {
         yield* skt.connect('127.0.0.1', port);
         skt.settimeout(0.05 + (i % 5) * 0.01);
         const t0 = copas.gettime();
+        // a Node timer due at the same moment: how late the machine itself makes a timer (see below)
+        const t0ms = performance.now();
+        setTimeout(() => nodeLate.push((performance.now() - t0ms) / 1000 - (0.05 + (i % 5) * 0.01)), (0.05 + (i % 5) * 0.01) * 1000);
         results.push(yield* skt.receive('*l'));
         took.push(copas.gettime() - t0 - (0.05 + (i % 5) * 0.01));
         skt.close();
@@ -137,6 +141,9 @@ describe('socket timeouts', () => {
     expect(accepted).toBe(200);
     expect(results).toEqual(Array(200).fill([null, 'timeout', '']));
     expect(Math.min(...took)).toBeGreaterThanOrEqual(-0.001);
-    expect(Math.max(...took)).toBeLessThan(SLACK);
+    // SLACK on a quiet machine; a loaded one (a spec beside this one, CI) may stall the whole process past a
+    // deadline, which makes Node's own timers just as late: that much is not the socket layer's
+    expect(nodeLate).toHaveLength(200);
+    expect(Math.max(...took)).toBeLessThan(SLACK + Math.max(0, ...nodeLate));
   });
 });
