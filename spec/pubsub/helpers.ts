@@ -5,16 +5,24 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { WebSocket } from 'ws';
-import { within } from '../support/raw-websocket';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
 
 /** Resolves when `test()` holds (polled), or fails after `ms` naming `what`. */
-export function until(test: () => boolean, ms: number, what: string): Promise<void> {
-  return within(new Promise<void>((resolve) => {
-    const t = setInterval(() => { if (test()) { clearInterval(t); resolve(); } }, 5);
-  }), ms, what);
+export function until(test: () => boolean, ms: number, what: string | (() => string)): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const t = setInterval(() => {
+      let ok: boolean;
+      try { ok = test(); } catch (err) { clearInterval(t); reject(err); return; }
+      if (ok) { clearInterval(t); resolve(); return; }
+      if (Date.now() - started >= ms) {
+        clearInterval(t);
+        reject(new Error(`timed out: ${typeof what === 'string' ? what : what()}`));
+      }
+    }, 5);
+  });
 }
 
 interface ChildEvent { event: string; [k: string]: unknown }

@@ -47,7 +47,9 @@ describe('two server processes on one Redis', () => {
     a.command({ cmd: 'publish', topic: 'room', prefix: 'A', count: 200 });
     b.command({ cmd: 'publish', topic: 'room', prefix: 'B', count: 200 });
     for (const i of range(50)) { ca.ws.send(`pub room a${i}`); cb.ws.send(`pub room b${i}`); }
-    await until(() => ca.inbox.length >= 500 && cb.inbox.length >= 500, 10000, 'all 500 messages on both');
+    const tally = (c: Subscriber): string => ['A', 'B', 'a', 'b'].map((p) => `${p} ${c.numbers(p).length}`).join(', ');
+    await until(() => ca.inbox.length >= 500 && cb.inbox.length >= 500, 30000,
+      () => `all 500 messages on both (on a: ${tally(ca)}; on b: ${tally(cb)})`);
     for (const c of [ca, cb]) {
       expect(c.numbers('A')).toEqual(range(200));
       expect(c.numbers('B')).toEqual(range(200));
@@ -62,7 +64,7 @@ describe('two server processes on one Redis', () => {
     // the local subscriber was served at publish time, without the Redis round trip: its echo was dropped
     expect(await counters(a)).toMatchObject({ published: 251, dropped: 0, received: 250 });
     expect(await counters(b)).toMatchObject({ published: 250, dropped: 0, received: 251 });
-  });
+  }, 60000);
 
   it('ws.broadcast and server.broadcast are publishes to the protocol\'s topic: they reach its clients in both processes', async () => {
     const ca = await Subscriber.connect(a.port);
