@@ -7,7 +7,6 @@
 import * as net from 'node:net';
 import * as zlib from 'node:zlib';
 import { createHash, randomBytes } from 'node:crypto';
-import { liveMemory } from './gc';
 import { copas, websocket, type ServerConfig, type ServerConnection, type TaskGenerator, type WebSocketServer } from '../../src';
 
 export const OP = { CONT: 0, TEXT: 1, BINARY: 2, CLOSE: 8, PING: 9, PONG: 10 } as const;
@@ -438,23 +437,6 @@ export function memorySampler(everyMs = 10): { stop: () => { rss: number; arrayB
   };
   const t = setInterval(sample, everyMs);
   return { stop: () => { clearInterval(t); sample(); return peak; } };
-}
-
-/**
- * Samples the Buffers alive (liveMemory: after a full collection) every `everyMs` until stopped; `stop()`
- * gives the peak above the baseline taken at start. Slower than memorySampler: a collection per sample.
- */
-export async function liveBufferSampler(everyMs: number): Promise<{ stop: () => Promise<number> }> {
-  const base = (await liveMemory()).arrayBuffers;
-  let peak = 0;
-  let running = true;
-  const done = (async () => {
-    while (running) {
-      await new Promise((r) => setTimeout(r, everyMs));
-      peak = Math.max(peak, (await liveMemory()).arrayBuffers - base);
-    }
-  })();
-  return { stop: async () => { running = false; await done; return peak; } };
 }
 
 export const MiB = 1024 * 1024;
