@@ -49,6 +49,7 @@ async function relay(clients: number, stalled: number, slowClient: SlowClientPol
   const counts: number[] = [];
   const expected = MESSAGES * FRAME;
   let complete = 0;
+  let closedEarly = 0; // readers the server closed before they had everything (its slow-client policy)
   let allDone: () => void = () => undefined;
   const done = new Promise<void>((r) => { allDone = r; });
   for (let i = 0; i < clients - stalled; i++) {
@@ -59,6 +60,7 @@ async function relay(clients: number, stalled: number, slowClient: SlowClientPol
       counts[k] += d.length;
       if (counts[k] === expected && ++complete === clients - stalled) allDone();
     });
+    c.sock.once('close', () => { if (counts[k] !== expected) closedEarly++; });
     readers.push(c);
   }
   const stuck: RawClient[] = [];
@@ -82,7 +84,24 @@ async function relay(clients: number, stalled: number, slowClient: SlowClientPol
   for (let sent = 0; sent < MESSAGES; sent += 100) {
     if (!publisher.sock.write(batch)) await new Promise((r) => publisher.sock.once('drain', r));
   }
-  await Promise.race([done, new Promise((_r, reject) => setTimeout(() => reject(new Error(`not delivered: ${counts.filter((n) => n !== expected).length} clients short`)), 60000))]);
+  let deadline: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([done, new Promise((_r, reject) => {
+      deadline = setTimeout(() => {
+        const short = counts.filter((n) => n !== expected);
+        reject(new Error(`not delivered in 60 s: ${short.length} clients short, ${closedEarly} of them closed by the server; `
+          + `frames they got: ${short.map((n) => Math.floor(n / FRAME)).join(', ')} of ${MESSAGES}`));
+      }, 60000);
+    })]);
+  } catch (e) {
+    clearInterval(sampler);
+    for (const c of [...readers, ...stuck]) c.destroy();
+    server.close();
+    await loopEnds(loop, 10000).catch(() => undefined);
+    throw e;
+  } finally {
+    clearTimeout(deadline);
+  }
   const seconds = (performance.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 700)); // past closeTimeout: a closed client is dropped
   clearInterval(sampler);
@@ -121,7 +140,8 @@ describe('broadcast with a stalled client', () => {
     console.log(`relay of ${MESSAGES} x ${SIZE} B to 99 readers, ${free.length} rounds: best ${best(free).toFixed(2)} s with none stalled, ${best(stall).toFixed(2)} s `
       + `with one (${ratio.toFixed(2)}x the rate); server queues peak ${(most(free, (r) => r.queuedPeak) / MiB).toFixed(2)} / `
       + `${(most(stall, (r) => r.queuedPeak) / MiB).toFixed(2)} MiB; live Buffers after ${(most(free, (r) => r.liveGrowth) / MiB).toFixed(2)} / `
-      + `${(most(stall, (r) => r.liveGrowth) / MiB).toFixed(2)} MiB`);
+      + `${(most(stall, (r) => r.liveGrowth) / MiB).toFixed(2)} MiB; every run (s): none stalled ${free.map((r) => r.seconds.toFixed(2)).join(' ')}, `
+      + `one ${stall.map((r) => r.seconds.toFixed(2)).join(' ')}`);
     for (const run of stall) {
       expect(run.counts.every((n) => n === MESSAGES * FRAME)).toBe(true);
       // what the server queues grows by the bound (1 MiB, the default) for the one stalled client, plus a few

@@ -95,6 +95,8 @@ export class WebSocketConnection {
   sharesFrames = false;
   /** @internal (fan-out) bytes queued for the peer when a broadcast last paced on it; -1 = not pacing on it. */
   paceMark = -1;
+  /** @internal (fan-out) when a broadcast last saw bytes of this connection's queue drain (performance.now, ms). */
+  paceDrainedAt = 0;
 
   /** Made by the clients and the server with their options. */
   constructor(options: ConnectionOptions = {}) {

@@ -66,15 +66,23 @@ export function fanOut(fn: string, targets: Iterable<WebSocketConnection>, messa
 
 /**
  * Set by fanOut when some recipient that is still within its bound has more queued than Node's high-water
- * mark: the sender should let the event loop turn once (see afterIoTurn) before it sends more.
+ * mark: the sender should let the event loop turn once (see afterIoTurn) before it sends more. `now` is the
+ * clock (ms) fanOut read for this message, -1 until a recipient needed it: read at most once per message.
  */
-export interface FanOutPace { congested: boolean }
+export interface FanOutPace { congested: boolean; now: number }
+
+/**
+ * How long a recipient may take nothing before a broadcast stops pacing on it (ms). Judged by time, not by
+ * turns: on a loaded machine a client that reads may still show nothing drained across a turn or two, and a
+ * relay that stopped pacing on it would bury it past its bound (CI once saw 15 of 99 readers closed so).
+ */
+export const STALL_MS = 100;
 
 /**
  * Sets `pace.congested` when `conn` (which had `before` bytes queued before this message) lags but drains: it
- * holds more than Node's high-water mark, less than its bound, and took some bytes since the last message
- * paced on it. A peer that took nothing during that turn has stalled: waiting on it would only slow every
- * other recipient to one message per turn, so it is left to reach its bound and get its policy.
+ * holds more than Node's high-water mark, less than its bound, and took some bytes within the last STALL_MS.
+ * A peer that took nothing for that long has stalled: waiting on it would only slow every other recipient to
+ * one message per turn, so it is left to reach its bound and get its policy.
  */
 function paceOn(conn: WebSocketConnection, before: number, pace: FanOutPace): void {
   const stream = conn.sock?.stream;
@@ -83,9 +91,10 @@ function paceOn(conn: WebSocketConnection, before: number, pace: FanOutPace): vo
     conn.paceMark = -1;
     return;
   }
-  const draining = conn.paceMark < 0 || before < conn.paceMark;
+  if (pace.now < 0) pace.now = performance.now();
+  if (conn.paceMark < 0 || before < conn.paceMark) conn.paceDrainedAt = pace.now;
   conn.paceMark = after;
-  if (draining) pace.congested = true;
+  if (pace.now - conn.paceDrainedAt < STALL_MS) pace.congested = true;
 }
 
 /**

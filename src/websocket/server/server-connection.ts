@@ -94,7 +94,7 @@ export class ServerConnection extends WebSocketConnection {
    * Lua: `ws:broadcast(message)`  ->  TS: `yield* ws.broadcast(message)`
    */
   broadcast(message: string | Uint8Array, opcode?: number): Operation<WsSendResult> {
-    const pace: FanOutPace = { congested: false };
+    const pace: FanOutPace = { congested: false, now: -1 };
     this.hub.broadcastFrom(this, message, opcode, pace);
     const result: WsSendResult = this.state === 'OPEN' ? [true] : [null, false, 1006, 'wrong state'];
     return pace.congested ? pacedResult(result) : completed(result);
