@@ -49,7 +49,11 @@ describe('two server processes on one Redis', () => {
     for (const i of range(50)) { ca.ws.send(`pub room a${i}`); cb.ws.send(`pub room b${i}`); }
     const tally = (c: Subscriber): string => ['A', 'B', 'a', 'b'].map((p) => `${p} ${c.numbers(p).length}`).join(', ');
     await until(() => ca.inbox.length >= 500 && cb.inbox.length >= 500, 30000,
-      () => `all 500 messages on both (on a: ${tally(ca)}; on b: ${tally(cb)})`);
+      () => `all 500 messages on both (on a: ${tally(ca)}; on b: ${tally(cb)})`).catch(async (e: Error) => {
+      // which side lost them: each process's bridge counters and state, and who Redis has subscribed
+      const [sa, sb, numsub, clientList] = await Promise.all([a.stats(), b.stats(), redis.inline('PUBSUB NUMSUB copas-ts:t:room'), redis.inline('CLIENT LIST')]);
+      throw new Error(`${e.message}; a: ${JSON.stringify(sa)}; b: ${JSON.stringify(sb)}; Redis NUMSUB: ${numsub}; clients: ${clientList}`);
+    });
     for (const c of [ca, cb]) {
       expect(c.numbers('A')).toEqual(range(200));
       expect(c.numbers('B')).toEqual(range(200));

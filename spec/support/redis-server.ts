@@ -67,6 +67,22 @@ export class RedisServer {
     await this.launch();
   }
 
+  /**
+   * The reply to one inline command (`PUBSUB NUMSUB chan`), as Redis writes it, read for up to 200 ms: for a
+   * spec's failure message, e.g. whether a process's subscription is there at all.
+   */
+  inline(command: string): Promise<string> {
+    return new Promise((resolve) => {
+      const s = net.connect(this.port, '127.0.0.1');
+      let got = '';
+      const done = (): void => { s.destroy(); resolve(got.replace(/\r\n/g, ' ').trim()); };
+      s.setTimeout(1000, done);
+      s.on('error', (e) => { got += `(${e.message})`; done(); });
+      s.on('connect', () => { s.write(`${command}\r\n`); setTimeout(done, 200); });
+      s.on('data', (d) => { got += d.toString(); });
+    });
+  }
+
   /** Stops the server (SIGTERM) and waits for its exit. */
   async stop(): Promise<void> {
     if (this.child === null) return;

@@ -164,7 +164,13 @@ export class RedisBridge {
 
   private resubscribe(): void {
     const topics = [...this.wanted];
-    const done = (): void => this.setReady('sub', true);
+    const done = (): void => {
+      // topics wanted (or left) while this SUBSCRIBE was on its way were only noted (subReady was false):
+      // sent now, before ready() can resolve
+      for (const t of this.wanted) if (!topics.includes(t)) this.sendSubscribe(t, 0);
+      for (const t of topics) if (!this.wanted.has(t)) this.sub.unsubscribe(this.options.prefix + t, this.listener, true).catch(() => undefined);
+      this.setReady('sub', true);
+    };
     if (topics.length === 0) { done(); return; }
     this.sub.subscribe(topics.map((t) => this.options.prefix + t), this.listener, true).then(done, () => undefined);
   }
@@ -192,10 +198,21 @@ export class RedisBridge {
   /** The first local subscriber of `topic` came: subscribe to its channel (now, or at the next connect). */
   subscribe(topic: string): void {
     this.wanted.add(topic);
-    if (!this.subReady) return;
+    if (this.subReady) this.sendSubscribe(topic, 0);
+  }
+
+  private sendSubscribe(topic: string, attempt: number): void {
     this.subscribing++;
     const settled = (): void => { this.subscribing--; this.wakeReady(); };
-    this.sub.subscribe(this.options.prefix + topic, this.listener, true).then(settled, settled);
+    this.sub.subscribe(this.options.prefix + topic, this.listener, true).then(settled, (err: Error) => {
+      // the connection went away under it: the next 'ready' subscribes to every wanted topic; if it is still
+      // up, the command itself failed (an ACL, say): said once, then tried again with the reconnect backoff
+      if (this.subReady && this.wanted.has(topic) && this.stateNow !== 'closed') {
+        if (attempt === 0) this.options.onNotice(`pubsub: SUBSCRIBE ${this.options.prefix + topic} failed (${err.message}); retrying`);
+        setTimeout(() => { if (this.subReady && this.wanted.has(topic)) this.sendSubscribe(topic, attempt + 1); }, backoff(attempt)).unref();
+      }
+      settled();
+    });
   }
 
   /** The last local subscriber of `topic` left. */

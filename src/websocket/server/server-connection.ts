@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { completed, type Operation, type TaskGenerator } from '../../scheduler/operation';
 import { WebSocketConnection, type ConnectionOptions, type WsSendResult } from '../connection';
+import { CLOSE_ABNORMAL } from '../core/close-codes';
 import { afterIoTurn, type FanOutPace } from './fan-out';
 import { checkTopic, type ServerTopics } from './server-topics';
 
@@ -96,7 +97,7 @@ export class ServerConnection extends WebSocketConnection {
   broadcast(message: string | Uint8Array, opcode?: number): Operation<WsSendResult> {
     const pace: FanOutPace = { congested: false, now: -1 };
     this.hub.broadcastFrom(this, message, opcode, pace);
-    const result: WsSendResult = this.state === 'OPEN' ? [true] : [null, false, 1006, 'wrong state'];
+    const result: WsSendResult = this.state === 'OPEN' ? [true] : [null, false, CLOSE_ABNORMAL, 'wrong state'];
     return pace.congested ? pacedResult(result) : completed(result);
   }
 }
