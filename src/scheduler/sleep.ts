@@ -32,8 +32,18 @@ const TURN_TAKEN = Symbol('copas.turn');
  * needs no per-task state. A task that gave the turn always runs in the very next step, so the time it slept
  * is the time between the two steps. The result object is read by V8 at once, so sharing it is safe.
  */
+/**
+ * The result pause(0) hands back, of its own shape (a class, not an object literal): its `value` field then only
+ * ever holds doubles, which V8 updates in place. In the shape iterator results share, the field holds any value,
+ * and every store of a fresh double allocated a number: once per step now that every step reads the clock.
+ */
+class TurnResult {
+  readonly done = true as const;
+  value = 0.5; // a double from the start (0 would make the field small-integer first)
+}
+
 class YieldTurn implements Iterator<Instruction, number, unknown> {
-  private readonly result: { value: number; done: true } = { value: 0, done: true };
+  private readonly result = new TurnResult();
   [Symbol.iterator](): this { return this; }
   next(resumed?: unknown): IteratorResult<Instruction, number> {
     if (resumed !== TURN_TAKEN) {
@@ -42,12 +52,8 @@ class YieldTurn implements Iterator<Instruction, number, unknown> {
       kernel.enqueue(task);
       return SUSPENDED;
     }
-    // The field holds tagged values (the result objects share one shape), so storing a double allocates:
-    // store only when the step changed it, not on every hop.
-    const r = this.result;
-    const slept = kernel.stepNow - kernel.prevStepNow;
-    if (r.value !== slept) r.value = slept;
-    return r;
+    this.result.value = kernel.stepNow - kernel.prevStepNow;
+    return this.result;
   }
   return(value?: unknown): IteratorResult<Instruction, number> {
     return { value: value as number, done: true };
