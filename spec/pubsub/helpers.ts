@@ -27,7 +27,7 @@ export function until(test: () => boolean, ms: number, what: string | (() => str
 
 interface ChildEvent { event: string; [k: string]: unknown }
 
-/** A topic-server process. */
+/** A topic-server process: fixtures/topic-server.ts, or another fixture that speaks the same IPC. */
 export class TopicServer {
   readonly events: ChildEvent[] = [];
   port = 0;
@@ -35,8 +35,10 @@ export class TopicServer {
     child.on('message', (m) => this.events.push(m as ChildEvent));
   }
 
-  static async start(redisUrl: string): Promise<TopicServer> {
-    const child = fork(path.join(__dirname, 'fixtures', 'topic-server.ts'), [redisUrl], { execArgv: TS_NODE, cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** Starts `fixture` (in fixtures/) with the Redis URL as its argument (none for null). */
+  static async start(redisUrl: string | null, fixture = 'topic-server.ts'): Promise<TopicServer> {
+    const args = redisUrl === null ? [] : [redisUrl];
+    const child = fork(path.join(__dirname, 'fixtures', fixture), args, { execArgv: TS_NODE, cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const s = new TopicServer(child);
     await s.next('listening', 60000); // ts-node compiles the fixture first: slow on a busy machine
     s.port = (s.events.find((e) => e.event === 'listening') as ChildEvent).port as number;

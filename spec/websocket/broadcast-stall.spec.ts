@@ -80,12 +80,13 @@ async function relay(clients: number, stalled: number, slowClient: SlowClientPol
     for (const c of server.clients) queued += c.bufferedAmount;
     queuedPeak = Math.max(queuedPeak, queued);
   }, 5);
-  const t0 = performance.now();
-  for (let sent = 0; sent < MESSAGES; sent += 100) {
-    if (!publisher.sock.write(batch)) await new Promise((r) => publisher.sock.once('drain', r));
-  }
   let deadline: NodeJS.Timeout | undefined;
+  let failed = true;
   try {
+    const t0 = performance.now();
+    for (let sent = 0; sent < MESSAGES; sent += 100) {
+      if (!publisher.sock.write(batch)) await new Promise((r) => publisher.sock.once('drain', r));
+    }
     await Promise.race([done, new Promise((_r, reject) => {
       deadline = setTimeout(() => {
         const short = counts.filter((n) => n !== expected);
@@ -93,30 +94,28 @@ async function relay(clients: number, stalled: number, slowClient: SlowClientPol
           + `frames they got: ${short.map((n) => Math.floor(n / FRAME)).join(', ')} of ${MESSAGES}`));
       }, 60000);
     })]);
-  } catch (e) {
+    const seconds = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 700)); // past closeTimeout: a closed client is dropped
+    clearInterval(sampler);
+    const liveGrowth = (await liveMemory()).arrayBuffers - before;
+    const stalledOpen = server.clients.length === clients;
+    let stalledBytes = 0; // what the stalled client gets once it reads again
+    if (stuck.length > 0) {
+      stuck[0].sock.on('data', (d: Buffer) => { stalledBytes += d.length; });
+      stuck[0].sock.resume();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    failed = false;
+    return { seconds, queuedPeak, liveGrowth, stalledOpen, stalledBytes, counts };
+  } finally {
+    // also on a failure: an open socket or the sampler would keep Jest from exiting
+    clearTimeout(deadline);
     clearInterval(sampler);
     for (const c of [...readers, ...stuck]) c.destroy();
     server.close();
-    await loopEnds(loop, 10000).catch(() => undefined);
-    throw e;
-  } finally {
-    clearTimeout(deadline);
+    const ended = loopEnds(loop, 10000);
+    await (failed ? ended.catch(() => undefined) : ended); // a failure's own error is the one to report
   }
-  const seconds = (performance.now() - t0) / 1000;
-  await new Promise((r) => setTimeout(r, 700)); // past closeTimeout: a closed client is dropped
-  clearInterval(sampler);
-  const liveGrowth = (await liveMemory()).arrayBuffers - before;
-  const stalledOpen = server.clients.length === clients;
-  let stalledBytes = 0; // what the stalled client gets once it reads again
-  if (stuck.length > 0) {
-    stuck[0].sock.on('data', (d: Buffer) => { stalledBytes += d.length; });
-    stuck[0].sock.resume();
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  for (const c of [...readers, ...stuck]) c.destroy();
-  server.close();
-  await loopEnds(loop, 10000);
-  return { seconds, queuedPeak, liveGrowth, stalledOpen, stalledBytes, counts };
 }
 
 describe('broadcast with a stalled client', () => {
