@@ -97,6 +97,8 @@ export class WebSocketConnection {
   paceMark = -1;
   /** @internal (fan-out) when a broadcast last saw bytes of this connection's queue drain (performance.now, ms). */
   paceDrainedAt = 0;
+  /** @internal (fan-out) the paced turn (fan-out's count) in which that was seen. */
+  paceDrainedTurn = 0;
 
   /** Made by the clients and the server with their options. */
   constructor(options: ConnectionOptions = {}) {

@@ -72,16 +72,22 @@ export function fanOut(fn: string, targets: Iterable<WebSocketConnection>, messa
 export interface FanOutPace { congested: boolean; now: number }
 
 /**
- * How long a recipient may take nothing before a broadcast stops pacing on it (ms). Judged by time, not by
- * turns: on a loaded machine a client that reads may still show nothing drained across a turn or two, and a
- * relay that stopped pacing on it would bury it past its bound (CI once saw 15 of 99 readers closed so).
+ * How long a recipient may take nothing before a broadcast stops pacing on it (ms), over at least
+ * STALL_TURNS paced turns of the event loop. Time alone is not enough: after a pause of the whole process
+ * (a GC, a busy machine) every recipient looks stalled before any turn let it drain, and a relay that then
+ * stopped pacing would run without turns and bury readers that only lag. Turns alone are not enough either:
+ * on a loaded machine a reader can show nothing drained across a turn or two (CI once saw 15 of 99 readers
+ * closed at their bound so).
  */
 export const STALL_MS = 100;
+const STALL_TURNS = 2;
+/** Paced turns given so far (afterIoTurn): each let every socket drain once. */
+let pacedTurns = 0;
 
 /**
  * Sets `pace.congested` when `conn` (which had `before` bytes queued before this message) lags but drains: it
- * holds more than Node's high-water mark, less than its bound, and took some bytes within the last STALL_MS.
- * A peer that took nothing for that long has stalled: waiting on it would only slow every other recipient to
+ * holds more than Node's high-water mark, less than its bound, and took some bytes within the last STALL_MS or
+ * STALL_TURNS paced turns. A peer that took nothing for longer than both has stalled: waiting on it would only slow every other recipient to
  * one message per turn, so it is left to reach its bound and get its policy.
  */
 function paceOn(conn: WebSocketConnection, before: number, pace: FanOutPace): void {
@@ -92,9 +98,12 @@ function paceOn(conn: WebSocketConnection, before: number, pace: FanOutPace): vo
     return;
   }
   if (pace.now < 0) pace.now = performance.now();
-  if (conn.paceMark < 0 || before < conn.paceMark) conn.paceDrainedAt = pace.now;
+  if (conn.paceMark < 0 || before < conn.paceMark) {
+    conn.paceDrainedAt = pace.now;
+    conn.paceDrainedTurn = pacedTurns;
+  }
   conn.paceMark = after;
-  if (pace.now - conn.paceDrainedAt < STALL_MS) pace.congested = true;
+  if (pace.now - conn.paceDrainedAt < STALL_MS || pacedTurns - conn.paceDrainedTurn < STALL_TURNS) pace.congested = true;
 }
 
 /**
@@ -104,7 +113,10 @@ function paceOn(conn: WebSocketConnection, before: number, pace: FanOutPace): vo
  */
 export function* afterIoTurn(): TaskGenerator<void> {
   let task: Task | null = kernel.currentOrThrow('broadcast');
-  setImmediate(() => { if (task !== null) kernel.resume(task); });
+  setImmediate(() => {
+    pacedTurns++;
+    if (task !== null) kernel.resume(task);
+  });
   try {
     yield* kernel.wait(undefined, KEEPS_LOOP_ALIVE, WaitOn.Write, null);
   } finally {
