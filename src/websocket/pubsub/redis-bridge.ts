@@ -19,11 +19,25 @@
  * pub/sub keeps nothing for a subscriber that is away). Nothing is queued while down, and little while Redis
  * is slow to answer (MAX_IN_FLIGHT_BYTES), so an outage costs bounded memory.
  */
-import { createClient } from '@redis/client';
+import type * as RedisModule from '@redis/client';
 import { BINARY, TEXT } from '../core/opcodes';
 import { EnvelopeBuilder, newOrigin, openEnvelope, originOf } from './envelope';
 
-type RedisClient = ReturnType<typeof createClient>;
+type RedisClient = ReturnType<typeof RedisModule.createClient>;
+
+let redisModule: typeof RedisModule | null = null;
+
+/**
+ * node-redis, loaded by the first bridge rather than with the library. Loaded, it adds about 3.5 MiB to the
+ * old generation of every process, and a small server's heap then sits just past the 8 MB below which V8
+ * never starts incremental marking: 64 KiB echo ran at half speed from back-to-back full collections
+ * (bench/results/websocket-ab-7d684fd.md). Servers without `pubsub` should not pay for it.
+ */
+function redis(): typeof RedisModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  redisModule ??= require('@redis/client') as typeof RedisModule;
+  return redisModule;
+}
 
 /** How the bridge is doing: 'connecting' until Redis first answers, 'down' during an outage, 'ready', 'closed'. */
 export type BridgeState = 'connecting' | 'ready' | 'down' | 'closed';
@@ -112,6 +126,7 @@ export class RedisBridge {
 
   constructor(private readonly options: BridgeOptions) {
     this.prefixBytes = Buffer.byteLength(options.prefix);
+    const { createClient } = redis();
     const make = (): RedisClient => createClient({
       url: options.url,
       RESP: 2, // any Redis from 2.x on; pub/sub needs nothing of RESP3
