@@ -29,12 +29,11 @@ let redisModule: typeof RedisModule | null = null;
 
 /**
  * node-redis, loaded by the first bridge rather than with the library. Loaded, it adds about 3.5 MiB to the
- * old generation of every process, and a small server's heap then sits just past the 8 MB below which V8
- * never starts incremental marking: 64 KiB echo ran at half speed from back-to-back full collections
- * (bench/results/websocket-ab-7d684fd.md). Servers without `pubsub` should not pay for it.
+ * old generation of every process. That put the bench's echo server where V8 starts incremental marking after
+ * nearly every scavenge (the room left below its limit no larger than the young generation), and the full
+ * collections halved 64 KiB echo (bench/results/websocket-ab-7d684fd.md). Servers without `pubsub` skip it.
  */
 function redis(): typeof RedisModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   redisModule ??= require('@redis/client') as typeof RedisModule;
   return redisModule;
 }
