@@ -2,19 +2,7 @@
 import { copas } from '../../../src';
 import type { Timer } from '../../../src';
 import { assert, print } from '../lua-shim';
-
-/**
- * Not in the Lua: how late a plain Node timer of `seconds`, started now, fired (or, while it has not, how
- * late it is already). The port's two deadline checks allow that much beyond Copas' 10 ms: a loaded machine
- * delays every timer, Copas' too, and the check is on copas' timers, not on the machine (CI on Node 24 once
- * saw the 0.1 s initial delay fire after 0.11 s).
- */
-function nodeTimerLateness(seconds: number): () => number {
-  const start = performance.now();
-  let fired: number | null = null;
-  setTimeout(() => { fired = performance.now(); }, seconds * 1000);
-  return () => Math.max(0, ((fired ?? performance.now()) - start) / 1000 - seconds);
-}
+import { nodeTimerLateness } from '../node-lateness';
 
 export default async function main(): Promise<void> {
   const gettime = copas.gettime;

@@ -2,6 +2,7 @@
 // line by line.
 import { copas, socket, type TcpServer, type TcpSocket, type TlsParams } from '../../../src';
 import { assert, print } from '../lua-shim';
+import { nodeTimerChainLateness } from '../node-lateness';
 
 export default async function main(): Promise<void> {
   const certs = (process.env.PARITY_CERTS ?? 'tests/certs') + '/';
@@ -68,13 +69,14 @@ export default async function main(): Promise<void> {
     });
     copas.addthread(function* () {
       const start = copas.gettime();
+      const late = nodeTimerChainLateness(15, 0.1); // not in the Lua: see node-lateness.ts
       let ticks = 0;
       for (let i = 1; i <= 15; i++) {
         yield* copas.pause(0.1);
         ticks = i;
       }
       const elapsed = copas.gettime() - start;
-      print('timer ticks', ticks, 'kept up', Math.abs(elapsed - 1.5) < 0.5);
+      print('timer ticks', ticks, 'kept up', Math.abs(elapsed - 1.5) < 0.5 + late());
       print('reader read bytes', bytes > 1000);
       stop = true;
     });
