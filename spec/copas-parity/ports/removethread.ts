@@ -2,7 +2,7 @@
 // of test 1 has no twin (a JS test cannot force a collection; spec/scheduler covers the leak).
 import { copas } from '../../../src';
 import { assert, print } from '../lua-shim';
-import { nodeTimerLateness } from '../node-lateness';
+import { nodeTimerLateness } from '../../support/timer-lateness';
 
 export default async function main(): Promise<void> {
   const now = copas.gettime;
@@ -39,7 +39,7 @@ export default async function main(): Promise<void> {
   });
 
   const start_time = now();
-  const late = nodeTimerLateness(0.5); // not in the Lua: see node-lateness.ts
+  const late = nodeTimerLateness(0.5); // not in the Lua: see spec/support/timer-lateness.ts
   await copas(function* () {
     yield* copas.pause(0.5);
     copas.removethread(coro);

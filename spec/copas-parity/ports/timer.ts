@@ -2,7 +2,7 @@
 import { copas } from '../../../src';
 import type { Timer } from '../../../src';
 import { assert, print } from '../lua-shim';
-import { nodeTimerLateness } from '../node-lateness';
+import { nodeTimerLateness } from '../../support/timer-lateness';
 
 export default async function main(): Promise<void> {
   const gettime = copas.gettime;

@@ -2,7 +2,7 @@
 // line by line.
 import { copas, socket, type TcpServer, type TcpSocket, type TlsParams } from '../../../src';
 import { assert, print } from '../lua-shim';
-import { nodeTimerChainLateness } from '../node-lateness';
+import { nodeTimerChainLateness } from '../../support/timer-lateness';
 
 export default async function main(): Promise<void> {
   const certs = (process.env.PARITY_CERTS ?? 'tests/certs') + '/';
@@ -69,7 +69,7 @@ export default async function main(): Promise<void> {
     });
     copas.addthread(function* () {
       const start = copas.gettime();
-      const late = nodeTimerChainLateness(15, 0.1); // not in the Lua: see node-lateness.ts
+      const late = nodeTimerChainLateness(15, 0.1); // not in the Lua: see spec/support/timer-lateness.ts
       let ticks = 0;
       for (let i = 1; i <= 15; i++) {
         yield* copas.pause(0.1);

@@ -1,8 +1,9 @@
 /**
- * Not in the Lua: how late plain Node timers started beside a port's timed checks fire. A loaded machine
- * (CI runs two Jest workers on two cores) delays every timer, Copas' too, so a port's deadline checks allow
- * that much beyond the Lua's bound: they check copas' timers against Node's, not the machine (CI on Node 24
- * once saw timer.lua's 0.1 s initial delay fire after 0.11 s, and transfer_probe's 15 x 0.1 s take over 2 s).
+ * How late plain Node timers started beside a spec's timed check fire. A loaded machine (CI runs two Jest
+ * workers on two cores) delays every timer, copas' too, so a check that copas woke a task in time allows that
+ * much beyond its bound: it checks copas' timers against Node's, not the machine. In the Copas parity ports
+ * this is the one thing not in the Lua. CI on Node 24 once saw timer.lua's 0.1 s initial delay fire after
+ * 0.11 s, and transfer_probe's 15 x 0.1 s take over 2 s.
  */
 
 /** How late a Node timer of `seconds`, started now, fired (or, while it has not, how late it is already). */
