@@ -169,22 +169,25 @@ export abstract class EventLoop {
     return new Promise<boolean>((resolve, reject) => {
       let timer: NodeJS.Timeout | null = null;
       let queued = false;
-      const go = (): void => {
+      const go = (until: number): void => {
         if (timer !== null) clearTimeout(timer);
         this.stepWaiter = null;
         const outside = this.outsideWakes > 0;
         this.outsideWakes = 0;
-        try { this.step(); } catch (err) { reject(err); return; }
+        try { this.step(Math.max(gettime(), until)); } catch (err) { reject(err); return; }
         resolve(outside);
       };
-      if (this.readyLen > 0) { queued = true; queueMicrotask(go); return; }
+      const now = (): void => go(0);
+      if (this.readyLen > 0) { queued = true; queueMicrotask(now); return; }
       let at = gettime() + seconds;
       const next = this.nextDeadline();
       if (next !== undefined && next < at) at = next;
-      if (at !== Infinity) timer = setTimeout(go, Math.max(0, Math.ceil((at - gettime()) * 1000)));
+      // A Node timer can fire up to a millisecond before its time by our clock (libuv counts from the loop's
+      // cached time): a wait that ended on the deadline steps at the deadline, so its sleeper is due.
+      if (at !== Infinity) timer = setTimeout(go, Math.max(0, Math.ceil((at - gettime()) * 1000)), at);
       // A ready task ends the wait; the step runs as a microtask, not inside the callback that woke it.
       this.stepWaiter = () => {
-        if (!queued && this.readyLen > 0) { queued = true; queueMicrotask(go); }
+        if (!queued && this.readyLen > 0) { queued = true; queueMicrotask(now); }
       };
     });
   }
