@@ -6,8 +6,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { WebSocket } from 'ws';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
+/** The repository root, and the node flags that run a TypeScript file in a child process. */
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
 
 /** Resolves when `test()` holds (polled), or fails after `ms` naming `what`. */
 export function until(test: () => boolean, ms: number, what: string | (() => string)): Promise<void> {

@@ -5,15 +5,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { ROOT, TS_NODE } from './helpers';
 
 /** Runs `body` in a fresh Node process with the library as `lib`; returns its stdout. */
 function inFreshProcess(body: string): string {
   const script = `const lib = require(${JSON.stringify(path.join(ROOT, 'src'))});
 const redisLoaded = () => Object.keys(require.cache).some((k) => k.includes('${path.sep}@redis${path.sep}'));
 ${body}`;
-  return execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+  return execFileSync(process.execPath, [...TS_NODE, '-e', script], {
     cwd: ROOT, encoding: 'utf8', timeout: 60_000,
   });
 }

@@ -177,8 +177,8 @@ export abstract class EventLoop {
         try { this.step(Math.max(gettime(), until)); } catch (err) { reject(err); return; }
         resolve(outside);
       };
-      const now = (): void => go(0);
-      if (this.readyLen > 0) { queued = true; queueMicrotask(now); return; }
+      const goAtOnce = (): void => go(0);
+      if (this.readyLen > 0) { queued = true; queueMicrotask(goAtOnce); return; }
       let at = gettime() + seconds;
       const next = this.nextDeadline();
       if (next !== undefined && next < at) at = next;
@@ -187,7 +187,7 @@ export abstract class EventLoop {
       if (at !== Infinity) timer = setTimeout(go, Math.max(0, Math.ceil((at - gettime()) * 1000)), at);
       // A ready task ends the wait; the step runs as a microtask, not inside the callback that woke it.
       this.stepWaiter = () => {
-        if (!queued && this.readyLen > 0) { queued = true; queueMicrotask(now); }
+        if (!queued && this.readyLen > 0) { queued = true; queueMicrotask(goAtOnce); }
       };
     });
   }

@@ -27,12 +27,6 @@ function* pauseFor(seconds: number): TaskGenerator<number> {
 const TURN_TAKEN = Symbol('copas.turn');
 
 /**
- * pause(0) without allocating anything: one iterator shared by all tasks. `yield*` calls next() once to
- * suspend (with undefined) and once on resume (with the task's resume value, TURN_TAKEN), so the iterator
- * needs no per-task state. A task that gave the turn always runs in the very next step, so the time it slept
- * is the time between the two steps. The result object is read by V8 at once, so sharing it is safe.
- */
-/**
  * The result pause(0) hands back, of its own shape (a class, not an object literal): its `value` field then only
  * ever holds doubles, which V8 updates in place. In the shape iterator results share, the field holds any value,
  * and every store of a fresh double allocated a number: once per step now that every step reads the clock.
@@ -42,6 +36,12 @@ class TurnResult {
   value = 0.5; // a double from the start (0 would make the field small-integer first)
 }
 
+/**
+ * pause(0) without allocating anything: one iterator shared by all tasks. `yield*` calls next() once to
+ * suspend (with undefined) and once on resume (with the task's resume value, TURN_TAKEN), so the iterator
+ * needs no per-task state. A task that gave the turn always runs in the very next step, so the time it slept
+ * is the time between the two steps. The result object is read by V8 at once, so sharing it is safe.
+ */
 class YieldTurn implements Iterator<Instruction, number, unknown> {
   private readonly result = new TurnResult();
   [Symbol.iterator](): this { return this; }

@@ -181,7 +181,8 @@ export class RedisBridge {
     const done = (): void => {
       // topics wanted (or left) while this SUBSCRIBE was on its way were only noted (subReady was false):
       // sent now, before ready() can resolve
-      for (const t of this.wanted) if (!topics.includes(t)) this.sendSubscribe(t, 0);
+      const sent = new Set(topics);
+      for (const t of this.wanted) if (!sent.has(t)) this.sendSubscribe(t, 0);
       for (const t of topics) if (!this.wanted.has(t)) this.sub.unsubscribe(this.options.prefix + t, this.listener, true).catch(() => undefined);
       this.setReady('sub', true);
     };
@@ -221,12 +222,17 @@ export class RedisBridge {
     this.sub.subscribe(this.options.prefix + topic, this.listener, true).then(settled, (err: Error) => {
       // the connection went away under it: the next 'ready' subscribes to every wanted topic; if it is still
       // up, the command itself failed (an ACL, say): said once, then tried again with the reconnect backoff
-      if (this.subReady && this.wanted.has(topic) && this.stateNow !== 'closed') {
+      if (this.stillWants(topic)) {
         if (attempt === 0) this.options.onNotice(`pubsub: SUBSCRIBE ${this.options.prefix + topic} failed (${err.message}); retrying`);
-        setTimeout(() => { if (this.subReady && this.wanted.has(topic)) this.sendSubscribe(topic, attempt + 1); }, backoff(attempt)).unref();
+        setTimeout(() => { if (this.stillWants(topic)) this.sendSubscribe(topic, attempt + 1); }, backoff(attempt)).unref();
       }
       settled();
     });
+  }
+
+  /** A failed SUBSCRIBE of `topic` is worth trying again: the bridge is open, connected, and still wants it. */
+  private stillWants(topic: string): boolean {
+    return this.subReady && this.wanted.has(topic) && this.stateNow !== 'closed';
   }
 
   /** The last local subscriber of `topic` left. */

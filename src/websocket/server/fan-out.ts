@@ -79,7 +79,7 @@ export interface FanOutPace { congested: boolean; now: number }
  * on a loaded machine a reader can show nothing drained across a turn or two (CI once saw 15 of 99 readers
  * closed at their bound so).
  */
-export const STALL_MS = 100;
+const STALL_MS = 100;
 const STALL_TURNS = 2;
 /** Paced turns given so far (afterIoTurn): each let every socket drain once. */
 let pacedTurns = 0;
@@ -87,8 +87,8 @@ let pacedTurns = 0;
 /**
  * Sets `pace.congested` when `conn` (which had `before` bytes queued before this message) lags but drains: it
  * holds more than Node's high-water mark, less than its bound, and took some bytes within the last STALL_MS or
- * STALL_TURNS paced turns. A peer that took nothing for longer than both has stalled: waiting on it would only slow every other recipient to
- * one message per turn, so it is left to reach its bound and get its policy.
+ * STALL_TURNS paced turns. A peer that took nothing for longer than both has stalled: waiting on it would only
+ * slow every other recipient to one message per turn, so it is left to reach its bound and get its policy.
  */
 function paceOn(conn: WebSocketConnection, before: number, pace: FanOutPace): void {
   const stream = conn.sock?.stream;
